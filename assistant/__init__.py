@@ -1,0 +1,1 @@
+"""Offline mock-interview coach for the terminal."""

@@ -1,0 +1,142 @@
+"""Command-line entry: `mock-interview` opens the app; subcommands check, grade, review and export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from assistant.knowledge.loader import LoadReport, load_bank
+from assistant.knowledge.models import LANGS
+from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
+
+
+def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    """Options accepted before or after the subcommand; a subcommand's absent ones stay unset."""
+    default = argparse.SUPPRESS if sub else None
+    parser.add_argument(
+        "--kb",
+        action="append",
+        default=argparse.SUPPRESS if sub else [],
+        metavar="DIR",
+        help=f"extra question-pack directory (repeatable; also ${ENV_KB})",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH", default=default, help=f"session database file (also ${ENV_DB})"
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME_OR_PATH",
+        default=default,
+        help=f"grading model (also ${ENV_MODEL})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="mock-interview", description="An offline mock-interview coach for the terminal."
+    )
+    _common(parser, sub=False)
+    sub = parser.add_subparsers(dest="command")
+
+    kb = sub.add_parser("kb", help="check or list the question bank")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="validate question packs")
+    check.add_argument("paths", nargs="*", type=Path, help="packs or directories (default: all)")
+    _common(check)
+    listing = kb_sub.add_parser("list", help="list the questions")
+    listing.add_argument("--json", action="store_true", help="full records as JSON")
+    listing.add_argument("--category", action="append", help="only this category (repeatable)")
+    listing.add_argument("--lang", choices=LANGS, default="en")
+    _common(listing)
+
+    where = sub.add_parser("where", help="print where data, cache, config and packs live")
+    _common(where)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(db=args.db, kb=args.kb, model=args.model)
+
+
+def _bank_dirs(settings: Settings) -> list[Path]:
+    return [settings.bank_dir, *settings.extra_kb_dirs]
+
+
+def _print_problems(report: LoadReport, err: TextIO) -> None:
+    for problem in report.problems:
+        print(f"error: {problem}", file=err)
+    for path in report.skipped:
+        print(f"skipped pack: {path}", file=err)
+
+
+def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Validate packs; every problem printed; exit 1 when any."""
+    settings = _settings(args)
+    report = load_bank(list(args.paths) or _bank_dirs(settings))
+    _print_problems(report, err)
+    bank = report.bank
+    per_cat = Counter(q.category for q in bank.questions.values())
+    cats = ", ".join(f"{c} {n}" for c, n in per_cat.items())
+    status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    print(
+        f"{status}: {len(bank.packs)} pack(s), {len(bank.questions)} question(s)"
+        + (f" ({cats})" if cats else ""),
+        file=out,
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One line per question, or full records as JSON."""
+    settings = _settings(args)
+    report = load_bank(_bank_dirs(settings))
+    _print_problems(report, err)
+    questions = [
+        q
+        for q in report.bank.questions.values()
+        if not args.category or q.category in args.category
+    ]
+    if args.json:
+        records = [q.model_dump(mode="json", exclude_none=True) for q in questions]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for q in questions:
+            print(f"{q.id:<40} {q.category:<13} d{q.difficulty}  {q.question.get(args.lang)}", file=out)
+    return 0
+
+
+def cmd_where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print every location the app reads or writes."""
+    s = _settings(args)
+    print(f"database:      {s.db_path}", file=out)
+    print(f"cache:         {s.cache_dir}", file=out)
+    print(f"config:        {s.config_dir}", file=out)
+    print(f"shipped bank:  {s.bank_dir}", file=out)
+    extra = ", ".join(str(p) for p in s.extra_kb_dirs) or f"(none; --kb DIR or ${ENV_KB})"
+    print(f"extra packs:   {extra}", file=out)
+    print(f"model:         {s.model}", file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if args.command == "kb":
+        handler = cmd_kb_check if args.kb_command == "check" else cmd_kb_list
+        return handler(args, out, err)
+    if args.command == "where":
+        return cmd_where(args, out, err)
+    print("The interview app is not wired yet.", file=err)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

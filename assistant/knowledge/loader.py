@@ -1,0 +1,337 @@
+"""Loading the question bank: YAML packs validated into a Bank, every problem located."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.knowledge.models import Category, Pack, PackHeader, Question
+
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack, located as precisely as the YAML allows."""
+
+    path: Path
+    line: int | None
+    question_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        parts = [where]
+        if self.question_id:
+            parts.append(f"question '{self.question_id}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A pack that passed validation, with where it came from."""
+
+    path: Path
+    header: PackHeader
+    questions: tuple[Question, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class Bank:
+    """All valid questions of the loaded packs, in pack then file order."""
+
+    packs: tuple[LoadedPack, ...] = ()
+    questions: dict[str, Question] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """Identifies the exact content graded against: pack versions plus a content hash."""
+        if not self.packs:
+            return "empty"
+        subjects = sorted({p.header.subject for p in self.packs})
+        digest = hashlib.sha256("".join(p.digest for p in self.packs).encode()).hexdigest()
+        return f"{'+'.join(subjects)}@{max(p.header.version for p in self.packs)}#{digest[:10]}"
+
+    def get(self, question_id: str) -> Question | None:
+        """The question with this id, if loaded."""
+        return self.questions.get(question_id)
+
+    def category_title(self, category_id: str, lang: str) -> str:
+        """Display name of a category, falling back to its id."""
+        cat = self.categories.get(category_id)
+        if cat is None:
+            return category_id
+        return cat.title.en if lang == "en" else cat.title.fr
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """The bank plus every problem found; a pack with problems is skipped whole."""
+
+    bank: Bank
+    problems: tuple[Problem, ...] = ()
+    skipped: tuple[Path, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no pack had a problem."""
+        return not self.problems
+
+
+def pack_files(dirs: Iterable[Path]) -> list[Path]:
+    """The pack files under each directory (or the files themselves), sorted, deduplicated."""
+    seen: dict[Path, None] = {}
+    for d in dirs:
+        if d.is_file():
+            seen[d.resolve()] = None
+        elif d.is_dir():
+            for p in sorted(d.rglob("*")):
+                if p.suffix in PACK_SUFFIXES and p.is_file():
+                    seen[p.resolve()] = None
+    return list(seen)
+
+
+def load_bank(dirs: Sequence[Path]) -> LoadReport:
+    """Load every pack found under `dirs`; broken packs are reported and skipped."""
+    problems: list[Problem] = []
+    skipped: list[Path] = []
+    for d in dirs:
+        if not d.exists():
+            problems.append(Problem(d, None, None, None, "no such file or directory"))
+    packs: list[LoadedPack] = []
+    for path in pack_files(dirs):
+        pack, pack_problems = _load_pack(path)
+        if pack is None:
+            problems.extend(pack_problems)
+            skipped.append(path)
+        else:
+            packs.append(pack)
+    bank, bank_problems, bad_paths = _assemble(packs)
+    problems.extend(bank_problems)
+    skipped.extend(p for p in bad_paths if p not in skipped)
+    return LoadReport(bank=bank, problems=tuple(problems), skipped=tuple(skipped))
+
+
+def _assemble(packs: list[LoadedPack]) -> tuple[Bank, list[Problem], list[Path]]:
+    """Merge packs; a duplicate question id skips the later pack (the earlier one is kept)."""
+    problems: list[Problem] = []
+    bad: list[Path] = []
+    questions: dict[str, Question] = {}
+    origin: dict[str, Path] = {}
+    categories: dict[str, Category] = {}
+    kept: list[LoadedPack] = []
+    for pack in packs:
+        lines = _question_lines(pack.path)
+        dupes = [q for q in pack.questions if q.id in questions]
+        if dupes:
+            for q in dupes:
+                problems.append(
+                    Problem(
+                        pack.path,
+                        lines.get(q.id),
+                        q.id,
+                        "id",
+                        f"duplicate question id: already defined in {origin[q.id]}",
+                    )
+                )
+            bad.append(pack.path)
+            continue
+        kept.append(pack)
+        for q in pack.questions:
+            questions[q.id] = q
+            origin[q.id] = pack.path
+        for c in pack.header.categories:
+            categories.setdefault(c.id, c)
+    return Bank(tuple(kept), questions, categories), problems, bad
+
+
+def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, None, None, None, f"cannot read the file: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, None, None, f"YAML syntax error: {reason}")]
+    if not isinstance(data, dict):
+        return None, [
+            Problem(path, 1, None, None, "expected a mapping with 'pack' and 'questions' keys")
+        ]
+    locator = _Locator(node)
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        return None, [_problem_from_error(path, data, locator, err) for err in exc.errors()]
+    problems = _cross_checks(path, pack, locator)
+    if problems:
+        return None, problems
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return LoadedPack(path, pack.pack, tuple(pack.questions), digest), []
+
+
+def _cross_checks(path: Path, pack: Pack, locator: _Locator) -> list[Problem]:
+    """Checks that span the pack: ids unique within it, categories declared in its header."""
+    problems: list[Problem] = []
+    declared = {c.id for c in pack.pack.categories}
+    seen: set[str] = set()
+    for i, q in enumerate(pack.questions):
+        if q.id in seen:
+            problems.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, "id")),
+                    q.id,
+                    "id",
+                    "duplicate question id within this pack",
+                )
+            )
+        seen.add(q.id)
+        if q.category not in declared:
+            problems.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, "category")),
+                    q.id,
+                    "category",
+                    f"category '{q.category}' is not declared in the pack header "
+                    f"(declared: {', '.join(sorted(declared))})",
+                )
+            )
+    return problems
+
+
+def _problem_from_error(
+    path: Path, data: dict[str, Any], locator: _Locator, err: Any
+) -> Problem:
+    loc: tuple[int | str, ...] = tuple(err["loc"])
+    question_id = None
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        raw = data.get("questions")
+        if isinstance(raw, list) and loc[1] < len(raw) and isinstance(raw[loc[1]], dict):
+            qid = raw[loc[1]].get("id")
+            question_id = str(qid) if qid is not None else f"#{loc[1] + 1}"
+    field_path = _field_path(loc[2:] if question_id is not None else loc)
+    return Problem(
+        path,
+        locator.line(loc),
+        question_id,
+        field_path,
+        _explain(err),
+    )
+
+
+def _field_path(loc: Sequence[int | str]) -> str | None:
+    """`key_points[2].en` from ('key_points', 2, 'en')."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or None
+
+
+_EXPECTED_TYPES = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "a text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _explain(err: Any) -> str:
+    """Say what was expected, in words a pack author understands."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "missing field (required)"
+    if kind == "extra_forbidden":
+        return "unknown field (a typo?); remove it or fix its name"
+    if kind == "string_too_short":
+        return "empty text; expected a non-empty string"
+    if kind == "too_short":
+        return f"too few items: expected at least {ctx.get('min_length')}"
+    if kind == "too_long":
+        return f"too many items: expected at most {ctx.get('max_length')}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"out of range: expected {err['msg'].lower().removeprefix('input should be ')}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"invalid value {err.get('input')!r}: expected a slug of lowercase letters, digits "
+            "and dashes"
+            if "a-z" in str(ctx.get("pattern", ""))
+            else f"invalid value {err.get('input')!r}: expected the form {ctx.get('pattern')}"
+        )
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    expected = _EXPECTED_TYPES.get(kind)
+    if expected:
+        return f"wrong type: expected {expected}, got {err.get('input')!r}"
+    return f"{err['msg']} (got {type(err.get('input')).__name__})"
+
+
+class _Locator:
+    """Maps a path of keys and indexes to the line where that value stands in the YAML."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self._root = root
+
+    def line(self, loc: Sequence[int | str]) -> int | None:
+        node = self._root
+        best = node.start_mark.line + 1 if node is not None else None
+        for key in loc:
+            child = self._child(node, key)
+            if child is None:
+                break
+            node = child
+            best = node.start_mark.line + 1
+        return best
+
+    @staticmethod
+    def _child(node: yaml.Node | None, key: int | str) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    # point at the key for a value, so "missing" lands on its parent mapping
+                    return v if not isinstance(v, yaml.ScalarNode) else k
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            if 0 <= key < len(node.value):
+                return node.value[key]  # type: ignore[no-any-return]
+        return None
+
+
+def _question_lines(path: Path) -> dict[str, int]:
+    """Line of each question's id in a pack file (for problems found after validation)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    out: dict[str, int] = {}
+    qs = _Locator._child(node, "questions")
+    if isinstance(qs, yaml.SequenceNode):
+        for item in qs.value:
+            idn = _Locator._child(item, "id")
+            if idn is not None:
+                for k, v in item.value:
+                    if k.value == "id":
+                        out[str(v.value)] = k.start_mark.line + 1
+    return out

