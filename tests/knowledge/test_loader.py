@@ -125,7 +125,7 @@ def test_follow_up_must_name_a_key_point_of_its_question(tmp_path: Path) -> None
     pack.write_text(
         VALID.read_text()
         + "    follow_ups:\n      - key_point: nowhere\n"
-        + "        question: {en: \"Why?\", fr: \"Pourquoi ?\"}\n"
+        + '        question: {en: "Why?", fr: "Pourquoi ?"}\n'
     )
     (problem,) = load_bank([pack]).problems
     assert problem.question_id == "valid-one"
