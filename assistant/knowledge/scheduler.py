@@ -1,0 +1,162 @@
+"""Choosing the next questions: FSRS spaced repetition driven by grades, in an interview's shape."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler
+
+from assistant.knowledge.models import Category, Question
+
+AGAIN_BELOW = 40
+"""Scores under this are rated Again: the answer missed most of what matters."""
+HARD_BELOW = 65
+"""Scores from AGAIN_BELOW to under this are rated Hard: partly right."""
+EASY_FROM = 85
+"""Scores from this up are rated Easy; from HARD_BELOW to under this, Good."""
+WEAK_BELOW = HARD_BELOW
+"""A question whose last score is under this is weak: asked again before well-known ones."""
+DEFAULT_STAGE = 5
+"""Stage of a question whose category is not declared (the middle of an interview)."""
+
+# No learning steps: a question comes back in a later session, days apart, not 1 and 10 minutes
+# later as flashcard learning steps would schedule it. No fuzzing: the same grades give the same
+# due dates, so a seed reproduces a selection.
+_FSRS = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+@dataclass(frozen=True)
+class LearningState:
+    """What the candidate's past answers say about one question, for choosing it again."""
+
+    attempts: int
+    """Reviews so far (graded or skipped answers to the main question)."""
+    last_score: int
+    """Score of the latest review."""
+    best_score: int
+    """Best score so far."""
+    last_reviewed: datetime
+    """When the latest review happened (timezone-aware, UTC)."""
+    due: datetime
+    """When FSRS wants the question asked again (timezone-aware, UTC)."""
+    card_json: str
+    """The FSRS card (fsrs.Card.to_json), the memory model behind `due`."""
+
+    def card(self) -> Card:
+        """The FSRS card, rebuilt."""
+        return Card.from_json(self.card_json)
+
+    def is_due(self, now: datetime) -> bool:
+        """Whether the question should be asked again by `now`."""
+        return self.due <= as_utc(now)
+
+
+def as_utc(when: datetime) -> datetime:
+    """`when` as an aware UTC datetime; a naive one is taken as local time, as Python does."""
+    return when.astimezone(UTC)
+
+
+def rating_for(score: int) -> Rating:
+    """The FSRS rating of a 0-100 score (thresholds: AGAIN_BELOW, HARD_BELOW, EASY_FROM)."""
+    if not 0 <= score <= 100:
+        raise ValueError(f"a score is between 0 and 100, got {score}")
+    if score < AGAIN_BELOW:
+        return Rating.Again
+    if score < HARD_BELOW:
+        return Rating.Hard
+    if score < EASY_FROM:
+        return Rating.Good
+    return Rating.Easy
+
+
+def review(state: LearningState | None, score: int, when: datetime) -> LearningState:
+    """The learning state after one more answer scored `score` at `when`."""
+    rating = rating_for(score)
+    when = as_utc(when)
+    if state is None:
+        # An explicit card id: fsrs otherwise derives one from the clock and sleeps 1 ms to keep it
+        # unique, and the id means nothing here (the question id is the key).
+        card = Card(card_id=1, due=when)
+        attempts, best = 0, score
+    else:
+        card = state.card()
+        attempts, best = state.attempts, max(state.best_score, score)
+        # FSRS assumes reviews in time order; an answer graded late must not go back in time.
+        if card.last_review is not None and when < card.last_review:
+            when = card.last_review
+    card, _log = _FSRS.review_card(card, rating, when)
+    return LearningState(
+        attempts=attempts + 1,
+        last_score=score,
+        best_score=best,
+        last_reviewed=when,
+        due=as_utc(card.due),
+        card_json=card.to_json(),
+    )
+
+
+def _priority(state: LearningState | None, now: datetime) -> tuple[int, float]:
+    """Tier then order within it: never seen, due (earliest first), weak (lowest first), rest."""
+    if state is None:
+        return (0, 0.0)
+    if state.due <= now:
+        return (1, state.due.timestamp())
+    if state.last_score < WEAK_BELOW:
+        return (2, float(state.last_score))
+    return (3, state.due.timestamp())
+
+
+def pick_questions(
+    questions: Sequence[Question],
+    categories: Mapping[str, Category],
+    states: Mapping[str, LearningState],
+    *,
+    count: int,
+    now: datetime,
+    seed: int | None = None,
+    category_filter: set[str] | None = None,
+    difficulty: int | None = None,
+) -> list[Question]:
+    """Up to `count` distinct questions, the most useful first, ordered like an interview.
+
+    Questions never seen come first, then due ones (earliest due first), then weak ones (lowest
+    last score first), then the rest (soonest due first). Within a tier the categories are
+    balanced, so a short session still covers the interview's stages; remaining ties are broken
+    at random, reproducibly for a given `seed`. `category_filter` and `difficulty` (exact level)
+    narrow the candidates, so fewer than `count` may come back. The result is ordered by category
+    stage (fundamentals first, behavioural last), then category, then ascending difficulty.
+    """
+    now = as_utc(now)
+    rng = random.Random(seed)
+    by_id: dict[str, Question] = {}
+    for q in questions:
+        if category_filter is not None and q.category not in category_filter:
+            continue
+        if difficulty is not None and q.difficulty != difficulty:
+            continue
+        by_id.setdefault(q.id, q)
+    # Sorted before drawing tie-breaks so the seed, not the bank's file order, decides.
+    pool = sorted(by_id.values(), key=lambda q: q.id)
+    keys = {q.id: (*_priority(states.get(q.id), now), rng.random()) for q in pool}
+
+    picked: list[Question] = []
+    per_category: Counter[str] = Counter()
+    while pool and len(picked) < count:
+        best = min(
+            pool,
+            key=lambda q: (keys[q.id][0], per_category[q.category], keys[q.id][1:]),
+        )
+        pool.remove(best)
+        picked.append(best)
+        per_category[best.category] += 1
+
+    def stage(q: Question) -> int:
+        category = categories.get(q.category)
+        return category.stage if category is not None else DEFAULT_STAGE
+
+    rank = {q.id: i for i, q in enumerate(picked)}
+    return sorted(picked, key=lambda q: (stage(q), q.category, q.difficulty, rank[q.id]))

@@ -1,0 +1,115 @@
+"""Plain records the session log hands out: what screens and reports read, never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from assistant.grading.grade import Grade, Verdict
+
+
+class SessionStatus(StrEnum):
+    """Where an interview session stands."""
+
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One interview session with its totals, as listed on the review screen."""
+
+    id: int
+    started_at: datetime
+    """When the session started (timezone-aware, UTC)."""
+    ended_at: datetime | None
+    """When it was finished or abandoned; None while in progress."""
+    status: SessionStatus
+    mode: str
+    lang: str
+    settings: dict[str, Any]
+    """The interview settings it was started with (enough to resume it)."""
+    model_id: str
+    bank_version: str
+    turn_count: int
+    """Every turn, follow-ups and skips included."""
+    answered_count: int
+    """Turns not skipped."""
+    graded_count: int
+    """Turns that carry a grade."""
+    average_score: float | None
+    """Mean score of the main questions, a skip without a grade counting 0 (follow-ups and
+    answers not graded yet are left out); None when there is nothing to average."""
+    duration: timedelta | None
+    """From the start to the end, or to the last submitted answer while in progress."""
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One question asked and what the candidate answered, exactly as it happened."""
+
+    id: int
+    session_id: int
+    order: int
+    """Position in the session, from the caller (0 or 1 based, as recorded)."""
+    question_id: str
+    question_text: str
+    """The question as it was asked (later bank edits do not change it)."""
+    reference_answer: str
+    """The reference answer as it was used for grading."""
+    category: str
+    answer: str
+    """The candidate's text, exactly as typed."""
+    grade: Grade | None
+    """None when skipped without a grade, or not graded yet (see `set_turn_grade`)."""
+    hints_used: int
+    skipped: bool
+    follow_up_of: int | None
+    """Id of the turn this one follows up, if it is a follow-up question."""
+    shown_at: datetime
+    """When the question was shown (timezone-aware, UTC)."""
+    submitted_at: datetime
+    """When the answer was submitted (timezone-aware, UTC)."""
+
+    @property
+    def score(self) -> int | None:
+        """The grade's score, if graded."""
+        return self.grade.score if self.grade is not None else None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The grade's verdict, if graded."""
+        return self.grade.verdict if self.grade is not None else None
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """One session with all its turns, in order."""
+
+    session: SessionSummary
+    turns: list[TurnRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuestionAttempt:
+    """One turn of a question's history across sessions, with the session it belongs to."""
+
+    turn: TurnRecord
+    session_started_at: datetime
+    session_mode: str
+    session_lang: str
+
+
+@dataclass(frozen=True)
+class CategoryPoint:
+    """The average score of one category on one day: a point of a progress chart."""
+
+    day: date
+    """The local calendar date the sessions started on."""
+    category: str
+    average_score: float
+    count: int
+    """How many main-question turns (graded, or skipped: 0) the average is over."""

@@ -1,0 +1,466 @@
+"""The session log's repository: what screens and reports call, returning plain records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from sqlalchemy import Engine, case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, delete, select
+
+from assistant.grading.grade import Grade
+from assistant.knowledge.scheduler import LearningState, as_utc, review
+from assistant.store.database import (
+    DEFAULT_BUSY_TIMEOUT,
+    WRITE,
+    create_engine,
+    user_facing_errors,
+)
+from assistant.store.errors import StoreError
+from assistant.store.migrations import checked_version, upgrade
+from assistant.store.records import (
+    CategoryPoint,
+    QuestionAttempt,
+    SessionDetail,
+    SessionStatus,
+    SessionSummary,
+    TurnRecord,
+)
+from assistant.store.tables import InterviewSession, QuestionState, Turn
+
+_SCORE_OR_SKIP = case(
+    (col(Turn.follow_up_of).is_not(None), None),
+    (col(Turn.score).is_not(None), col(Turn.score)),
+    (col(Turn.skipped).is_(True), 0),
+    else_=None,
+)
+"""What a turn counts for in averages: a main question's score, 0 for a skip without a grade."""
+
+
+def _to_db(when: datetime) -> datetime:
+    return as_utc(when)
+
+
+def _from_db(when: datetime) -> datetime:
+    # SQLite keeps no offset: the stored wall time is UTC (recent SQLModel already says so).
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def open_store(db_path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> SessionStore:
+    """Open (or create) the session log at `db_path`, upgrading its schema if it is older.
+
+    Raises StoreError, naming the file and what to do, when it is damaged, another program's
+    database, locked longer than `busy_timeout` seconds, not writable, or from a newer release.
+    The file is never replaced or deleted.
+    """
+    path = Path(db_path).expanduser().absolute()
+    if path.is_dir():
+        raise StoreError(
+            f"The session log {path} is a folder; it must be a file. Pass --db with a file path.",
+            path=path,
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"Cannot create the folder {path.parent} for the session log {path} "
+            f"({error.strerror}). Check its permissions, or pass --db with another file.",
+            path=path,
+        ) from error
+    engine = create_engine(path, busy_timeout=busy_timeout)
+    try:
+        with user_facing_errors(path, busy_timeout=busy_timeout):
+            raw = engine.raw_connection()
+            try:
+                conn = cast(sqlite3.Connection, raw.driver_connection)
+                # Look before changing anything: WAL mode is written into the file's header, and
+                # another program's database must stay exactly as it is.
+                checked_version(conn)
+                # WAL: readers never block the writer, and a commit is one append to the log.
+                conn.execute("PRAGMA journal_mode = WAL")
+                upgrade(conn)
+            finally:
+                raw.close()
+    except BaseException:
+        engine.dispose()
+        raise
+    return SessionStore(engine, path, busy_timeout=busy_timeout)
+
+
+class SessionStore:
+    """Every interview session and turn, and the learning state derived from them.
+
+    Safe to call from worker threads: each call uses its own connection and transaction. Every
+    write is committed before the call returns.
+    """
+
+    def __init__(self, engine: Engine, path: Path, *, busy_timeout: float) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**WRITE)
+        self._busy_timeout = busy_timeout
+        self.path = path
+        """The database file."""
+
+    def close(self) -> None:
+        """Close every connection to the file."""
+        self._engine.dispose()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with (
+            user_facing_errors(self.path, busy_timeout=self._busy_timeout),
+            Session(self._engine) as db,
+        ):
+            yield db
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction, committed when the block ends without an error."""
+        with (
+            user_facing_errors(self.path, busy_timeout=self._busy_timeout),
+            Session(self._writer, expire_on_commit=False) as db,
+        ):
+            yield db
+            db.commit()
+
+    # Sessions
+
+    def start_session(
+        self,
+        *,
+        mode: str,
+        lang: str,
+        settings: dict[str, Any],
+        model_id: str,
+        bank_version: str,
+        started_at: datetime | None = None,
+    ) -> int:
+        """Record a new interview in progress and return its id; `settings` must be JSON-ready."""
+        row = InterviewSession(
+            started_at=_to_db(started_at or datetime.now(UTC)),
+            status=SessionStatus.IN_PROGRESS.value,
+            mode=mode,
+            lang=lang,
+            settings_json=json.dumps(settings, sort_keys=True),
+            model_id=model_id,
+            bank_version=bank_version,
+        )
+        with self._writing() as db:
+            db.add(row)
+            db.flush()
+            assert row.id is not None
+            return row.id
+
+    def finish_session(
+        self,
+        session_id: int,
+        status: SessionStatus | Literal["completed", "abandoned"],
+        *,
+        ended_at: datetime | None = None,
+    ) -> None:
+        """Mark a session completed or abandoned, ending now unless `ended_at` is given."""
+        final = SessionStatus(status)
+        if final is SessionStatus.IN_PROGRESS:
+            raise ValueError("a session is finished as completed or abandoned")
+        with self._writing() as db:
+            row = db.get(InterviewSession, session_id)
+            if row is None:
+                raise ValueError(f"no interview session {session_id}")
+            row.status = final.value
+            row.ended_at = _to_db(ended_at or datetime.now(UTC))
+            db.add(row)
+
+    def unfinished_session(self) -> SessionSummary | None:
+        """The newest session still in progress that has at least one turn, to offer resuming."""
+        with self._reading() as db:
+            summaries = self._summaries(db, status=SessionStatus.IN_PROGRESS)
+        return next((s for s in summaries if s.turn_count > 0), None)
+
+    def list_sessions(self) -> list[SessionSummary]:
+        """Every session, newest first, with its counts, average score and duration."""
+        with self._reading() as db:
+            return self._summaries(db)
+
+    def get_session(self, session_id: int) -> SessionDetail | None:
+        """One session with its turns in order, or None if there is no such session."""
+        with self._reading() as db:
+            summaries = self._summaries(db, session_id=session_id)
+            if not summaries:
+                return None
+            turns = db.exec(
+                select(Turn)
+                .where(Turn.session_id == session_id)
+                .order_by(col(Turn.order), col(Turn.id))
+            ).all()
+            return SessionDetail(session=summaries[0], turns=[_turn_record(t) for t in turns])
+
+    def delete_session(self, session_id: int) -> bool:
+        """Delete a session and its turns; False if there was no such session.
+
+        The learning state of its questions is rebuilt from the turns that remain.
+        """
+        with self._writing() as db:
+            row = db.get(InterviewSession, session_id)
+            if row is None:
+                return False
+            question_ids = set(
+                db.exec(select(Turn.question_id).where(Turn.session_id == session_id)).all()
+            )
+            db.exec(delete(Turn).where(col(Turn.session_id) == session_id))
+            db.delete(row)
+            db.flush()
+            for question_id in question_ids:
+                _rebuild_learning_state(db, question_id)
+            return True
+
+    # Turns
+
+    def record_turn(
+        self,
+        session_id: int,
+        *,
+        order: int,
+        question_id: str,
+        question_text: str,
+        reference_answer: str,
+        category: str,
+        answer: str,
+        grade: Grade | None = None,
+        hints_used: int = 0,
+        skipped: bool = False,
+        follow_up_of: int | None = None,
+        shown_at: datetime,
+        submitted_at: datetime,
+    ) -> int:
+        """Record one answered (or skipped) question and return the turn id, once committed.
+
+        A graded or skipped main question (not a follow-up) also updates the question's learning
+        state; a skip counts as a score of 0 when it has no grade. Pass `grade=None` for an
+        answer graded later, then call `set_turn_grade`.
+        """
+        with self._writing() as db:
+            if db.get(InterviewSession, session_id) is None:
+                raise ValueError(f"no interview session {session_id}")
+            if follow_up_of is not None and db.get(Turn, follow_up_of) is None:
+                raise ValueError(f"turn {follow_up_of} (followed up) does not exist")
+            row = Turn(
+                session_id=session_id,
+                order=order,
+                question_id=question_id,
+                question_text=question_text,
+                reference_answer=reference_answer,
+                category=category,
+                answer=answer,
+                hints_used=hints_used,
+                skipped=skipped,
+                follow_up_of=follow_up_of,
+                shown_at=_to_db(shown_at),
+                submitted_at=_to_db(submitted_at),
+            )
+            _set_grade(row, grade)
+            db.add(row)
+            db.flush()
+            if follow_up_of is None and (grade is not None or skipped):
+                _rebuild_learning_state(db, question_id)
+            assert row.id is not None
+            return row.id
+
+    def set_turn_grade(self, turn_id: int, grade: Grade) -> None:
+        """Attach (or replace) the grade of a turn, updating the question's learning state."""
+        with self._writing() as db:
+            row = db.get(Turn, turn_id)
+            if row is None:
+                raise ValueError(f"no turn {turn_id}")
+            _set_grade(row, grade)
+            db.add(row)
+            db.flush()
+            if row.follow_up_of is None:
+                _rebuild_learning_state(db, row.question_id)
+
+    def question_history(self, question_id: str) -> list[QuestionAttempt]:
+        """Every turn that asked this question, oldest first, with its session's date and mode."""
+        with self._reading() as db:
+            rows = db.exec(
+                select(Turn, InterviewSession)
+                .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                .where(Turn.question_id == question_id)
+                .order_by(col(Turn.submitted_at), col(Turn.id))
+            ).all()
+            return [
+                QuestionAttempt(
+                    turn=_turn_record(turn),
+                    session_started_at=_from_db(session.started_at),
+                    session_mode=session.mode,
+                    session_lang=session.lang,
+                )
+                for turn, session in rows
+            ]
+
+    # Progress and learning
+
+    def category_averages(self) -> list[CategoryPoint]:
+        """Average score per local day (of the session start) and category, oldest day first.
+
+        Main questions only, graded or skipped (a skip without a grade counts as 0, as in an
+        interview); follow-ups probe one key point and would skew the average.
+        """
+        with self._reading() as db:
+            rows = db.exec(
+                select(InterviewSession.started_at, Turn.category, _SCORE_OR_SKIP)
+                .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                .where(_SCORE_OR_SKIP.is_not(None))
+            ).all()
+        scores: defaultdict[tuple[date, str], list[int]] = defaultdict(list)
+        for started_at, category, score in rows:
+            # The user's calendar day, so an evening session is not charted on the next day.
+            scores[(_from_db(started_at).astimezone().date(), category)].append(score)
+        return [
+            CategoryPoint(day=day, category=category, average_score=sum(s) / len(s), count=len(s))
+            for (day, category), s in sorted(scores.items())
+        ]
+
+    def learning_states(self) -> dict[str, LearningState]:
+        """The learning state of every question answered at least once, by question id."""
+        with self._reading() as db:
+            rows = db.exec(select(QuestionState)).all()
+            return {
+                row.question_id: LearningState(
+                    attempts=row.attempts,
+                    last_score=row.last_score,
+                    best_score=row.best_score,
+                    last_reviewed=_from_db(row.last_reviewed_at),
+                    due=_from_db(row.due_at),
+                    card_json=row.card_json,
+                )
+                for row in rows
+            }
+
+    def _summaries(
+        self, db: Session, *, status: SessionStatus | None = None, session_id: int | None = None
+    ) -> list[SessionSummary]:
+        """Summaries of the matching sessions, newest first."""
+        sessions = select(InterviewSession).order_by(
+            col(InterviewSession.started_at).desc(), col(InterviewSession.id).desc()
+        )
+        totals = sa_select(
+            col(Turn.session_id),
+            func.count(col(Turn.id)),
+            func.count(case((col(Turn.skipped).is_(False), 1))),
+            func.count(col(Turn.score)),
+            func.avg(_SCORE_OR_SKIP),
+            func.max(col(Turn.submitted_at)),
+        ).group_by(col(Turn.session_id))
+        if status is not None:
+            sessions = sessions.where(InterviewSession.status == status.value)
+        if session_id is not None:
+            sessions = sessions.where(InterviewSession.id == session_id)
+            totals = totals.where(col(Turn.session_id) == session_id)
+        by_session = {row[0]: row[1:] for row in db.connection().execute(totals).all()}
+        no_turns = (0, 0, 0, None, None)
+        return [_summary(row, *by_session.get(row.id, no_turns)) for row in db.exec(sessions).all()]
+
+
+def _summary(
+    row: InterviewSession,
+    turns: int,
+    answered: int,
+    graded: int,
+    average: float | None,
+    last_submitted: datetime | None,
+) -> SessionSummary:
+    assert row.id is not None
+    started = _from_db(row.started_at)
+    ended = _from_db(row.ended_at) if row.ended_at is not None else None
+    until = ended or (_from_db(last_submitted) if last_submitted is not None else None)
+    return SessionSummary(
+        id=row.id,
+        started_at=started,
+        ended_at=ended,
+        status=SessionStatus(row.status),
+        mode=row.mode,
+        lang=row.lang,
+        settings=json.loads(row.settings_json),
+        model_id=row.model_id,
+        bank_version=row.bank_version,
+        turn_count=turns,
+        answered_count=answered,
+        graded_count=graded,
+        average_score=float(average) if average is not None else None,
+        duration=max(until - started, timedelta(0)) if until is not None else None,
+    )
+
+
+def _set_grade(row: Turn, grade: Grade | None) -> None:
+    row.score = grade.score if grade is not None else None
+    row.verdict = grade.verdict.value if grade is not None else None
+    row.grade_json = json.dumps(grade.to_dict()) if grade is not None else None
+
+
+def _turn_record(row: Turn) -> TurnRecord:
+    assert row.id is not None
+    return TurnRecord(
+        id=row.id,
+        session_id=row.session_id,
+        order=row.order,
+        question_id=row.question_id,
+        question_text=row.question_text,
+        reference_answer=row.reference_answer,
+        category=row.category,
+        answer=row.answer,
+        grade=Grade.from_dict(json.loads(row.grade_json)) if row.grade_json else None,
+        hints_used=row.hints_used,
+        skipped=row.skipped,
+        follow_up_of=row.follow_up_of,
+        shown_at=_from_db(row.shown_at),
+        submitted_at=_from_db(row.submitted_at),
+    )
+
+
+def _rebuild_learning_state(db: Session, question_id: str) -> None:
+    """Replay the question's reviews in time order: a late grade or a deleted session is exact."""
+    reviews = db.exec(
+        select(Turn.score, Turn.submitted_at)
+        .where(
+            Turn.question_id == question_id,
+            col(Turn.follow_up_of).is_(None),
+            col(Turn.score).is_not(None) | col(Turn.skipped).is_(True),
+        )
+        .order_by(col(Turn.submitted_at), col(Turn.id))
+    ).all()
+    state: LearningState | None = None
+    for score, submitted_at in reviews:
+        state = review(state, score if score is not None else 0, _from_db(submitted_at))
+    row = db.get(QuestionState, question_id)
+    if state is None:
+        if row is not None:
+            db.delete(row)
+        return
+    row = row or QuestionState(
+        question_id=question_id,
+        attempts=0,
+        last_score=0,
+        best_score=0,
+        last_reviewed_at=_to_db(state.last_reviewed),
+        due_at=_to_db(state.due),
+        card_json="",
+    )
+    row.attempts = state.attempts
+    row.last_score = state.last_score
+    row.best_score = state.best_score
+    row.last_reviewed_at = _to_db(state.last_reviewed)
+    row.due_at = _to_db(state.due)
+    row.card_json = state.card_json
+    db.add(row)

@@ -1,0 +1,63 @@
+"""SQLModel tables of the session log; the schema itself is made by `migrations`, not create_all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+# Datetimes are written in UTC: SQLite has no time zone type and stores the wall time, so one
+# convention keeps ordering and comparison right. The repository converts at the boundary.
+
+
+class InterviewSession(SQLModel, table=True):
+    """One interview, from the first question to its end."""
+
+    __tablename__ = "interview_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime
+    ended_at: datetime | None = None
+    status: str
+    mode: str
+    lang: str
+    settings_json: str
+    model_id: str
+    bank_version: str
+
+
+class Turn(SQLModel, table=True):
+    """One question asked in a session and the answer given, as they were at the time."""
+
+    __tablename__ = "turn"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="interview_session.id", ondelete="CASCADE")
+    order: int
+    question_id: str
+    question_text: str
+    reference_answer: str
+    category: str
+    answer: str
+    score: int | None = None
+    verdict: str | None = None
+    grade_json: str | None = None
+    hints_used: int
+    skipped: bool
+    follow_up_of: int | None = Field(default=None, foreign_key="turn.id", ondelete="SET NULL")
+    shown_at: datetime
+    submitted_at: datetime
+
+
+class QuestionState(SQLModel, table=True):
+    """The learning state of one question, derived from its graded turns."""
+
+    __tablename__ = "question_state"
+
+    question_id: str = Field(primary_key=True)
+    attempts: int
+    last_score: int
+    best_score: int
+    last_reviewed_at: datetime
+    due_at: datetime
+    card_json: str
