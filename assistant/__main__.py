@@ -1,4 +1,4 @@
-"""Command-line entry: `mock-interview` opens the app; subcommands check, grade, review and export."""
+"""Command line: `mock-interview` opens the app; subcommands check, grade, review, export."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from assistant.interview.choices import load_last_choices
+from assistant.interview.flow import InterviewSettings, Mode
 from assistant.knowledge.loader import LoadReport, load_bank
 from assistant.knowledge.models import LANGS
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
@@ -42,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mock-interview", description="An offline mock-interview coach for the terminal."
     )
     _common(parser, sub=False)
+    interview = parser.add_argument_group(
+        "interview", "given any of these, the interview starts at once, skipping the start screen"
+    )
+    interview.add_argument("--questions", type=int, metavar="N", help="number of questions")
+    interview.add_argument(
+        "--category", action="append", metavar="C", help="only this category (repeatable)"
+    )
+    interview.add_argument("--difficulty", type=int, choices=(1, 2, 3))
+    interview.add_argument("--lang", choices=LANGS)
+    interview.add_argument("--mode", choices=("practice", "mock"))
+    interview.add_argument("--seed", type=int, help="reproducible choice of questions")
+    interview.add_argument("--subject", help="subject of the packs to draw from (e.g. mlops)")
     sub = parser.add_subparsers(dest="command")
 
     kb = sub.add_parser("kb", help="check or list the question bank")
@@ -108,7 +122,8 @@ def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("\n")
     else:
         for q in questions:
-            print(f"{q.id:<40} {q.category:<13} d{q.difficulty}  {q.question.get(args.lang)}", file=out)
+            text = q.question.get(args.lang)
+            print(f"{q.id:<40} {q.category:<13} d{q.difficulty}  {text}", file=out)
     return 0
 
 
@@ -134,8 +149,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, out, err)
     if args.command == "where":
         return cmd_where(args, out, err)
-    print("The interview app is not wired yet.", file=err)
-    return 2
+    return run_app(args, err)
+
+
+def _direct_interview(args: argparse.Namespace, settings: Settings) -> InterviewSettings | None:
+    """The interview the flags ask for, or None when none of them was given."""
+    flags = (args.questions, args.category, args.difficulty, args.lang, args.mode, args.seed)
+    if all(f is None for f in flags) and args.subject is None:
+        return None
+    last = load_last_choices(settings.config_dir)
+    return InterviewSettings(
+        count=args.questions if args.questions is not None else last.count,
+        categories=tuple(args.category or ()),
+        difficulty=args.difficulty,
+        lang=args.lang or last.lang,
+        mode=Mode(args.mode) if args.mode else last.mode,
+        seed=args.seed,
+        subject=args.subject,
+    )
+
+
+def run_app(args: argparse.Namespace, err: TextIO) -> int:
+    """Open the interview app."""
+    from assistant.app import make_app
+    from assistant.grading.scorer import load_grader
+    from assistant.store import StoreError, open_store
+
+    settings = _settings(args)
+    if args.questions is not None and not 1 <= args.questions <= 50:
+        print("error: --questions must be from 1 to 50", file=err)
+        return 2
+    report = load_bank(_bank_dirs(settings))
+    _print_problems(report, err)
+    if not report.bank.questions:
+        print("error: no question could be loaded; run `mock-interview kb check`", file=err)
+        return 1
+    try:
+        store = open_store(settings.db_path)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    bank_version = report.bank.version
+    app = make_app(
+        settings,
+        report,
+        store,
+        grader_loader=lambda: load_grader(settings, bank_version),
+        interview=_direct_interview(args, settings),
+    )
+    app.run()
+    return 0
 
 
 if __name__ == "__main__":

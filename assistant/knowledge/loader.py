@@ -216,9 +216,7 @@ def _cross_checks(path: Path, pack: Pack, locator: _Locator) -> list[Problem]:
     return problems
 
 
-def _problem_from_error(
-    path: Path, data: dict[str, Any], locator: _Locator, err: Any
-) -> Problem:
+def _problem_from_error(path: Path, data: dict[str, Any], locator: _Locator, err: Any) -> Problem:
     loc: tuple[int | str, ...] = tuple(err["loc"])
     question_id = None
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
@@ -311,11 +309,15 @@ class _Locator:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if k.value == key:
-                    # point at the key for a value, so "missing" lands on its parent mapping
-                    return v if not isinstance(v, yaml.ScalarNode) else k
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(node.value):
-                return node.value[key]  # type: ignore[no-any-return]
+                    # A scalar is located by its key's line (the same line in block style).
+                    child: yaml.Node = k if isinstance(v, yaml.ScalarNode) else v
+                    return child
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            return node.value[key]  # type: ignore[no-any-return]
         return None
 
 

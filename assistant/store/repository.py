@@ -290,6 +290,16 @@ class SessionStore:
             if row.follow_up_of is None:
                 _rebuild_learning_state(db, row.question_id)
 
+    def ungraded_turns(self) -> list[TurnRecord]:
+        """Answered turns that have no grade yet (the model was loading or unavailable)."""
+        with self._reading() as db:
+            rows = db.exec(
+                select(Turn)
+                .where(col(Turn.grade_json).is_(None), col(Turn.skipped).is_(False))
+                .order_by(col(Turn.id))
+            ).all()
+            return [_turn_record(row) for row in rows]
+
     def question_history(self, question_id: str) -> list[QuestionAttempt]:
         """Every turn that asked this question, oldest first, with its session's date and mode."""
         with self._reading() as db:

@@ -371,3 +371,31 @@ def test_grades_rebuild_from_the_stored_json(
     assert detail is not None
     assert detail.turns[0].grade == grade
     assert detail.turns[0].grade.key_points == []  # type: ignore[union-attr]
+
+
+def test_ungraded_turns_lists_answers_waiting_for_a_grade(store: SessionStore) -> None:
+    """Answers saved while the model was unavailable are found later, and only those."""
+    from datetime import UTC, datetime
+
+    from assistant.grading.grade import Grade, Verdict
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    sid = store.start_session(
+        mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
+    )
+    common = dict(
+        question_text="Q?", reference_answer="R.", category="c", shown_at=when, submitted_at=when
+    )
+    waiting = store.record_turn(sid, order=1, question_id="a", answer="x", **common)  # type: ignore[arg-type]
+    store.record_turn(sid, order=2, question_id="b", answer="", skipped=True, **common)  # type: ignore[arg-type]
+    store.record_turn(
+        sid,
+        order=3,
+        question_id="c",
+        answer="y",  # type: ignore[arg-type]
+        grade=Grade(50, Verdict.PARTIAL),
+        **common,
+    )
+    assert [t.id for t in store.ungraded_turns()] == [waiting]
+    store.set_turn_grade(waiting, Grade(70, Verdict.ADEQUATE))
+    assert store.ungraded_turns() == []

@@ -1,0 +1,302 @@
+"""The Textual app: global bindings, the first screen, and the collaborators it is given."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from assistant.interview.backlog import grade_stored_turn
+from assistant.interview.choices import load_last_choices, save_last_choices
+from assistant.interview.flow import Interview, InterviewSettings
+from assistant.interview.lines import line
+from assistant.knowledge.loader import LoadReport
+from assistant.knowledge.models import Question
+from assistant.knowledge.scheduler import pick_questions
+from assistant.screens.dialogs import ErrorDialog
+from assistant.screens.interview import InterviewScreen
+from assistant.screens.start import StartChoice, StartScreen
+from assistant.screens.summary import SummaryChoice, SummaryScreen
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.grading.scorer import Grader
+    from assistant.store import SessionStore, TurnRecord
+
+
+class InterviewApp(App[None]):
+    """The mock-interview coach."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Mock interview coach"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f8", "toggle_theme", "Light/dark", id="app.theme", show=False),
+    ]
+
+    @dataclass
+    class GraderLoaded(Message):
+        """The grading model is ready."""
+
+        grader: Grader
+
+    def __init__(
+        self,
+        settings: Settings,
+        bank_report: LoadReport,
+        store: SessionStore,
+        *,
+        grader_loader: Callable[[], Grader],
+        interview: InterviewSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.bank_report = bank_report
+        self.bank = bank_report.bank
+        self.store = store
+        self.grader_loader = grader_loader
+        self.direct_interview = interview
+        self.clock = clock
+        """Monotonic seconds, for the timers on screen."""
+        self.now = now
+        """Wall-clock time (aware), for what the log records and the scheduler."""
+        self.grader: Grader | None = None
+        self.grader_error: str | None = None
+        self.last_session_id: int | None = None
+
+    # --- start-up -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load_grader()
+        for problem in self.bank_report.problems:
+            self.notify(str(problem), title="Question pack skipped", severity="warning", timeout=15)
+        if self.direct_interview is not None:
+            self.begin_interview(self.direct_interview)
+        else:
+            self.show_start()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="model")
+    def _load_grader(self) -> None:
+        """Load the model off the UI thread; the first question is already on screen."""
+        grader = self.grader_loader()
+        self.post_message(self.GraderLoaded(grader))
+
+    @on(GraderLoaded)
+    def grader_ready(self, event: GraderLoaded) -> None:
+        """Hand the grader to every interview screen (they grade what waited)."""
+        self.grader = event.grader
+        self._tell_interview_screens()
+        open_sessions = {s.session_id for s in self.screen_stack if isinstance(s, InterviewScreen)}
+        backlog = [t for t in self.store.ungraded_turns() if t.session_id not in open_sessions]
+        if backlog:
+            self._grade_backlog(event.grader, backlog)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="backlog")
+    def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
+        """Grade answers saved in earlier sessions while no model was available."""
+        for turn in turns:
+            self.store.set_turn_grade(turn.id, grade_stored_turn(grader, self.bank, turn))
+        self.call_from_thread(
+            self.notify, f"Graded {len(turns)} answer(s) saved while the model was unavailable."
+        )
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failed model load is reported; interviews go on, answers saved ungraded."""
+        if event.state is not WorkerState.ERROR or event.worker.group != "model":
+            return
+        self.grader_error = str(event.worker.error)
+        self.notify(
+            self.grader_error, title="Grading model unavailable", severity="error", timeout=20
+        )
+        self._tell_interview_screens()
+
+    def _tell_interview_screens(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                screen.refresh_model_status()
+
+    # --- screens ------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        """The start screen, with last choices and any unfinished session offered."""
+        unfinished = self.store.unfinished_session()
+        offer = None
+        initial = self.last_choices()
+        if unfinished is not None:
+            plan = unfinished.settings.get("plan") or []
+            offer = line(
+                "resume_offer",
+                initial.lang,
+                date=unfinished.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                answered=unfinished.answered_count,
+                total=len(plan) if isinstance(plan, list) else "?",
+            )
+        self.push_screen(StartScreen(initial, resume_offer=offer), self._started)
+
+    def _started(self, choice: StartChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "start" and choice.settings is not None:
+            self.begin_interview(choice.settings)
+        elif choice.action == "resume":
+            self.resume_interview()
+        elif choice.action == "review":
+            self.show_review(then=self.show_start)
+
+    def candidate_questions(self, settings: InterviewSettings) -> list[Question]:
+        """The bank's questions that match the subject, categories and difficulty chosen."""
+        subjects = {q.id: p.header.subject for p in self.bank.packs for q in p.questions}
+        return [
+            q
+            for q in self.bank.questions.values()
+            if (settings.subject is None or subjects.get(q.id) == settings.subject)
+            and (not settings.categories or q.category in settings.categories)
+            and (settings.difficulty is None or q.difficulty == settings.difficulty)
+        ]
+
+    def begin_interview(self, settings: InterviewSettings) -> None:
+        """Choose the questions, open a session in the log, and ask the first one."""
+        self.remember_choices(settings)
+        questions = pick_questions(
+            self.candidate_questions(settings),
+            self.bank.categories,
+            self.store.learning_states(),
+            count=settings.count,
+            now=self.now(),
+            seed=settings.seed,
+            category_filter=None,
+            difficulty=None,
+        )
+        if not questions:
+            self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
+            return
+        session_id = self.store.start_session(
+            mode=settings.mode.value,
+            lang=settings.lang,
+            settings={**settings.to_dict(), "plan": [q.id for q in questions]},
+            model_id=self.grader.model_id if self.grader else self.settings.model,
+            bank_version=self.bank.version,
+        )
+        self._open_interview(Interview(questions, settings), session_id, resumed=False)
+
+    def resume_interview(self) -> None:
+        """Continue the newest unfinished session with the questions it had left."""
+        unfinished = self.store.unfinished_session()
+        detail = self.store.get_session(unfinished.id) if unfinished else None
+        if unfinished is None or detail is None:
+            self.show_start()
+            return
+        settings = InterviewSettings.from_dict(unfinished.settings)
+        plan = [self.bank.get(str(qid)) for qid in unfinished.settings.get("plan") or []]
+        questions = [q for q in plan if q is not None]
+        done = {t.question_id for t in detail.turns if t.follow_up_of is None}
+        interview = Interview(questions, settings)
+        while not interview.finished and interview.step.question.id in done:
+            interview.advance()
+        self._open_interview(interview, unfinished.id, resumed=True)
+
+    def discard_unfinished(self) -> None:
+        """Mark the unfinished session abandoned."""
+        unfinished = self.store.unfinished_session()
+        if unfinished is not None:
+            self.store.finish_session(unfinished.id, "abandoned")
+
+    def _open_interview(self, interview: Interview, session_id: int, *, resumed: bool) -> None:
+        self.last_session_id = session_id
+        self.push_screen(InterviewScreen(interview, session_id, resumed=resumed), self._ended)
+
+    def _ended(self, session_id: int | None) -> None:
+        if session_id is None:
+            return
+        self.push_screen(SummaryScreen(session_id), self._after_summary)
+
+    def _after_summary(self, choice: SummaryChoice | None) -> None:
+        if choice is None or choice.action == "quit":
+            self.exit()
+        elif choice.action == "new":
+            self._clear_to_base()
+            self.show_start()
+        elif choice.action == "review":
+            self._clear_to_base()
+            self.show_review(then=self.show_start, session_id=choice.session_id)
+
+    def _clear_to_base(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def show_review(self, *, then: Callable[[], None], session_id: int | None = None) -> None:
+        """The review screen (history of sessions)."""
+        from assistant.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(session_id=session_id), lambda _: then())
+
+    # --- remembered choices -------------------------------------------------------------
+
+    def last_choices(self) -> InterviewSettings:
+        """The choices of the last interview started, or defaults."""
+        return load_last_choices(self.settings.config_dir)
+
+    def remember_choices(self, settings: InterviewSettings) -> None:
+        """Save the choices for next time; failing to save is not worth interrupting."""
+        try:
+            save_last_choices(self.settings.config_dir, settings)
+        except OSError as exc:
+            self.notify(f"Could not remember choices in {self.settings.config_dir}: {exc}")
+
+    # --- everything else ----------------------------------------------------------------
+
+    def report_error(self, title: str, message: str) -> None:
+        """Show a problem in a modal dialog."""
+        self.push_screen(ErrorDialog(title, message))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and dark themes."""
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers the screen's own actions beside the system ones."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Light/dark theme", "Switch theme", self.action_toggle_theme)
+        for bindings in screen._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.description and binding.show:
+                    action = binding.action
+                    yield SystemCommand(
+                        binding.description,
+                        f"{binding.key}: {binding.description}",
+                        lambda action=action: screen.run_action(action),  # type: ignore[misc]
+                    )
+
+
+def make_app(
+    settings: Settings,
+    bank_report: LoadReport,
+    store: SessionStore,
+    *,
+    grader_loader: Callable[[], Grader],
+    interview: InterviewSettings | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> InterviewApp:
+    """Build the app; used by the command line and by the tests."""
+    return InterviewApp(
+        settings,
+        bank_report,
+        store,
+        grader_loader=grader_loader,
+        interview=interview,
+        clock=clock,
+        now=now,
+    )

@@ -1,0 +1,154 @@
+"""Every label and interviewer line, in English and French."""
+
+from __future__ import annotations
+
+from assistant.knowledge.models import Lang
+
+_LINES: dict[str, tuple[str, str]] = {
+    # interviewer
+    "greeting": (
+        "Hello, and thanks for coming. I'll ask you {count} questions. Take your time; "
+        "answer as you would in a real interview.",
+        "Bonjour, et merci d'être venu. Je vais vous poser {count} questions. Prenez votre "
+        "temps ; répondez comme dans un vrai entretien.",
+    ),
+    "greeting_mock": (
+        "This is a mock interview: no feedback until the end, and each question is timed.",
+        "Ceci est un entretien blanc : pas de retour avant la fin, et chaque question est "
+        "chronométrée.",
+    ),
+    "resumed": (
+        "Welcome back. Let's pick up where we stopped.",
+        "Bon retour. Reprenons là où nous nous étions arrêtés.",
+    ),
+    "follow_up_intro": ("A follow-up on that:", "Une question complémentaire :"),
+    "next_question": ("Next question.", "Question suivante."),
+    "skipped": ("Skipped. Let's move on.", "Question passée. Continuons."),
+    "repeat": ("Let me repeat the question:", "Je répète la question :"),
+    "hint": ("Hint {n}: {text}", "Indice {n} : {text}"),
+    "no_hint": ("No more hints for this question.", "Plus d'indice pour cette question."),
+    "hints_in_mock": (
+        "Hints are for practice mode; in a mock interview you are on your own.",
+        "Les indices sont réservés au mode entraînement ; en entretien blanc, pas d'aide.",
+    ),
+    "closing": (
+        "That's all my questions. Thank you! Here is your summary.",
+        "C'est tout pour mes questions. Merci ! Voici votre bilan.",
+    ),
+    "answer_saved_waiting": (
+        "Answer saved. It will be graded as soon as the model is ready.",
+        "Réponse enregistrée. Elle sera notée dès que le modèle sera prêt.",
+    ),
+    "grading": ("Grading…", "Notation…"),
+    # status
+    "model_loading": ("Loading the grading model…", "Chargement du modèle de notation…"),
+    "model_ready": ("Grading model ready: {model}", "Modèle de notation prêt : {model}"),
+    "model_failed": (
+        "Grading model unavailable: answers are saved and will be graded later.",
+        "Modèle de notation indisponible : les réponses sont enregistrées et seront notées "
+        "plus tard.",
+    ),
+    "question_of": ("Question {n} of {total}", "Question {n} sur {total}"),
+    "follow_up": ("follow-up", "complément"),
+    "elapsed": ("elapsed {time}", "écoulé {time}"),
+    "on_question": ("this question {time}", "cette question {time}"),
+    # feedback
+    "score": ("Score {score}/100, {verdict}", "Note {score}/100, {verdict}"),
+    "covered": ("Covered", "Couvert"),
+    "partial": ("Partly covered", "Partiellement couvert"),
+    "missed": ("Missed", "Manqué"),
+    "evidence": ("you said", "vous avez dit"),
+    "reference": ("Reference answer", "Réponse de référence"),
+    "show_reference": (
+        "Press Ctrl+R to see the reference answer.",
+        "Ctrl+R pour voir la réponse de référence.",
+    ),
+    "ungraded": ("not graded yet", "pas encore noté"),
+    # bindings
+    "submit": ("Submit", "Envoyer"),
+    "hint_action": ("Hint", "Indice"),
+    "skip_action": ("Skip", "Passer"),
+    "repeat_action": ("Repeat", "Répéter"),
+    "reference_action": ("Reference", "Référence"),
+    "end_action": ("End", "Terminer"),
+    "answer_placeholder": (
+        "Type your answer. Ctrl+S sends it.",
+        "Tapez votre réponse. Ctrl+S pour l'envoyer.",
+    ),
+    "empty_answer": (
+        "Your answer is empty: type something, or press Ctrl+N to skip.",
+        "Votre réponse est vide : écrivez quelque chose, ou Ctrl+N pour passer.",
+    ),
+    "confirm_end": (
+        "End the interview now? Unanswered questions will not be asked.",
+        "Terminer l'entretien maintenant ? Les questions restantes ne seront pas posées.",
+    ),
+    "yes": ("Yes", "Oui"),
+    "no": ("No", "Non"),
+    # start screen
+    "app_title": ("Mock interview coach", "Coach d'entretien"),
+    "subject": ("Subject", "Sujet"),
+    "categories": ("Categories (none ticked: all)", "Catégories (aucune cochée : toutes)"),
+    "difficulty": ("Difficulty", "Difficulté"),
+    "any": ("any", "toutes"),
+    "questions": ("Questions", "Questions"),
+    "language": ("Language", "Langue"),
+    "mode": ("Mode", "Mode"),
+    "practice": ("Practice: feedback and hints", "Entraînement : retours et indices"),
+    "mock": ("Mock: timed, feedback at the end", "Blanc : chronométré, bilan à la fin"),
+    "start": ("Start", "Commencer"),
+    "review": ("Review", "Historique"),
+    "quit": ("Quit", "Quitter"),
+    "resume_offer": (
+        "Unfinished interview from {date}: {answered} of {total} answered.",
+        "Entretien inachevé du {date} : {answered} sur {total} répondues.",
+    ),
+    "resume": ("Resume", "Reprendre"),
+    "discard": ("Discard", "Abandonner"),
+    "bad_count": (
+        "Questions must be a whole number from 1 to 50.",
+        "Le nombre de questions doit être un entier de 1 à 50.",
+    ),
+    "no_questions": (
+        "No question matches these choices: widen the categories or the difficulty.",
+        "Aucune question ne correspond : élargissez les catégories ou la difficulté.",
+    ),
+    "skipped_pack": ("Skipped pack {path}: {reason}", "Pack ignoré {path} : {reason}"),
+    # summary
+    "summary_title": ("Interview summary", "Bilan de l'entretien"),
+    "overall": ("Overall score", "Note globale"),
+    "per_category": ("By category", "Par catégorie"),
+    "strongest": ("Strongest answer", "Meilleure réponse"),
+    "weakest": ("Weakest answer", "Réponse la plus faible"),
+    "practise_next": ("Practise next", "À travailler ensuite"),
+    "nothing_graded": (
+        "No answer was graded in this session.",
+        "Aucune réponse n'a été notée pendant cette session.",
+    ),
+    "due": ("due {when}", "à revoir {when}"),
+    "skipped_label": ("skipped", "passée"),
+    "your_answers": ("Your answers", "Vos réponses"),
+    "new_interview": ("New interview", "Nouvel entretien"),
+    "export": ("Export report", "Exporter le rapport"),
+    "exported": ("Report written to {path}", "Rapport écrit dans {path}"),
+    "answers_graded": (
+        "{graded} of {answered} answers graded",
+        "{graded} réponses notées sur {answered}",
+    ),
+    "never": ("now", "maintenant"),
+}
+
+
+def line(key: str, lang: Lang, **values: object) -> str:
+    """The text for `key` in `lang`, with `values` filled in."""
+    en, fr = _LINES[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def format_duration(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss`) for a number of seconds."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,380 @@
+"""The interview: the interviewer asks, the candidate answers, the coach grades and follows up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from assistant.grading.grade import Grade
+from assistant.interview.flow import (
+    Interview,
+    Mode,
+    Step,
+    follow_up_target,
+    with_hint_penalty,
+)
+from assistant.interview.lines import format_duration, line
+from assistant.screens.bindings import relabel_bindings
+from assistant.screens.dialogs import ConfirmDialog
+from assistant.widgets.answer_editor import AnswerEditor
+from assistant.widgets.transcript import TranscriptEntry
+from assistant.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from assistant.app import InterviewApp
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """A saved answer waiting for its grade."""
+
+    turn_id: int
+    step: Step
+    answer: str
+    hints_used: int
+    show_feedback: bool
+    """Practice mode: show the feedback card, and maybe a follow-up, once graded."""
+    leads_on: bool
+    """True when the interview waits for this grade before asking the next question."""
+
+
+class InterviewScreen(Screen[int]):
+    """One interview session; dismisses with the session id when it ends."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "hint", "Hint", id="interview.hint", priority=True),
+        Binding("ctrl+n", "skip", "Skip", id="interview.skip", priority=True),
+        Binding("ctrl+o", "repeat", "Repeat", id="interview.repeat", priority=True),
+        Binding("ctrl+r", "reference", "Reference", id="interview.reference", priority=True),
+        Binding("escape", "end", "End", id="interview.end", priority=True),
+    ]
+
+    @dataclass
+    class GradeReady(Message):
+        """A saved answer has been graded (in a worker)."""
+
+        pending: PendingAnswer
+        grade: Grade
+
+    def __init__(self, interview: Interview, session_id: int, *, resumed: bool = False) -> None:
+        super().__init__()
+        self.interview = interview
+        self.session_id = session_id
+        self.resumed = resumed
+        self.lang = interview.settings.lang
+        self._order = 0
+        self._waiting: list[PendingAnswer] = []
+        """Answers saved before the model was ready."""
+        self._in_flight = 0
+        self._awaiting_grade = False
+        self._ending = False
+        self._last_graded: PendingAnswer | None = None
+        self._grading_note: TranscriptEntry | None = None
+        self._started = 0.0
+        self._question_started = 0.0
+        self._shown_at: datetime | None = None
+
+    @property
+    def coach(self) -> InterviewApp:
+        """The app, typed."""
+        from assistant.app import InterviewApp
+
+        assert isinstance(self.app, InterviewApp)
+        return self.app
+
+    @property
+    def transcript(self) -> Transcript:
+        """The conversation."""
+        return self.query_one(Transcript)
+
+    @property
+    def editor(self) -> AnswerEditor:
+        """Where the candidate types."""
+        return self.query_one(AnswerEditor)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress", markup=False)
+        yield Transcript()
+        yield AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel_bindings(
+            self,
+            {
+                "hint": "hint_action",
+                "skip": "skip_action",
+                "repeat": "repeat_action",
+                "reference": "reference_action",
+                "end": "end_action",
+            },
+            self.lang,
+        )
+        detail = self.coach.store.get_session(self.session_id)
+        self._order = len(detail.turns) if detail is not None else 0
+        self._started = self._question_started = self.coach.clock()
+        settings = self.interview.settings
+        if self.resumed:
+            self.transcript.interviewer(line("resumed", self.lang))
+        else:
+            self.transcript.interviewer(line("greeting", self.lang, count=self.interview.total))
+            if settings.mode is Mode.MOCK:
+                self.transcript.interviewer(line("greeting_mock", self.lang))
+        self.refresh_model_status()
+        self._ask()
+        self.set_interval(1.0, self._tick)
+        self.editor.focus()
+
+    # --- asking -------------------------------------------------------------------------
+
+    def _ask(self) -> None:
+        """Put the current step on screen, or end when the plan is done."""
+        if self.interview.finished:
+            self._finish()
+            return
+        step = self.interview.step
+        if step.is_follow_up:
+            self.transcript.interviewer(line("follow_up_intro", self.lang))
+        self.transcript.interviewer(step.text(self.lang))
+        self._shown_at = self.coach.now()
+        self._question_started = self.coach.clock()
+        self._tick()
+
+    def _tick(self) -> None:
+        """Refresh the progress line and the timers."""
+        if self.interview.finished:
+            return
+        step = self.interview.step
+        clock = self.coach.clock()
+        parts = [
+            line("question_of", self.lang, n=step.number, total=self.interview.total),
+            self.coach.bank.category_title(step.question.category, self.lang),
+        ]
+        if step.is_follow_up:
+            parts.append(line("follow_up", self.lang))
+        parts.append(line("elapsed", self.lang, time=format_duration(clock - self._started)))
+        if self.interview.settings.mode is Mode.MOCK:
+            parts.append(
+                line("on_question", self.lang, time=format_duration(clock - self._question_started))
+            )
+        self.query_one("#progress", Static).update(" · ".join(parts))
+
+    def refresh_model_status(self) -> None:
+        """Say whether the grader is loading, ready or unavailable; grade what waited."""
+        status = self.query_one("#status", Static)
+        if self.coach.grader is not None:
+            status.update(line("model_ready", self.lang, model=self.coach.grader.model_id))
+            waiting, self._waiting = self._waiting, []
+            for pending in waiting:
+                self._grade(pending)
+        elif self.coach.grader_error is not None:
+            status.update(line("model_failed", self.lang))
+            self._waiting = []
+            self._maybe_show_summary()
+            if self._awaiting_grade:
+                self._awaiting_grade = False
+                self._move_on()
+        else:
+            status.update(line("model_loading", self.lang))
+
+    # --- answering ----------------------------------------------------------------------
+
+    @on(AnswerEditor.Submitted)
+    def submit_answer(self, event: AnswerEditor.Submitted) -> None:
+        """Save the answer at once, then grade it."""
+        if self._awaiting_grade or self.interview.finished:
+            return
+        text = event.text
+        if not text.strip():
+            self.transcript.system(line("empty_answer", self.lang))
+            return
+        self.editor.clear()
+        self.transcript.candidate(text)
+        self._record(text, skipped=False)
+
+    def _record(self, text: str, *, skipped: bool) -> None:
+        step = self.interview.step
+        self._order += 1
+        turn_id = self.coach.store.record_turn(
+            self.session_id,
+            order=self._order,
+            question_id=step.question.id,
+            question_text=step.text(self.lang),
+            reference_answer=step.reference(self.lang),
+            category=step.question.category,
+            answer=text,
+            grade=None,
+            hints_used=self.interview.hints_used,
+            skipped=skipped,
+            follow_up_of=step.parent_turn_id,
+            shown_at=self._shown_at or self.coach.now(),
+            submitted_at=self.coach.now(),
+        )
+        if skipped:
+            self.transcript.interviewer(line("skipped", self.lang))
+            self.interview.advance()
+            self._ask()
+            return
+        practice = self.interview.settings.mode is Mode.PRACTICE
+        pending = PendingAnswer(
+            turn_id=turn_id,
+            step=step,
+            answer=text,
+            hints_used=self.interview.hints_used,
+            show_feedback=practice,
+            leads_on=practice and self.coach.grader is not None,
+        )
+        if self.coach.grader is None:
+            if self.coach.grader_error is None:
+                self._waiting.append(pending)
+            self.transcript.system(line("answer_saved_waiting", self.lang))
+            self._move_on()
+        elif pending.leads_on:
+            self._awaiting_grade = True
+            self.editor.read_only = True
+            self._grading_note = self.transcript.system(line("grading", self.lang))
+            self._grade(pending)
+        else:
+            self._grade(pending)
+            self._move_on()
+
+    def _move_on(self) -> None:
+        """Next main question (follow-ups are asked from the grade handler)."""
+        self.interview.advance()
+        self._ask()
+
+    def _grade(self, pending: PendingAnswer) -> None:
+        """Start grading one saved answer; counted until its result or error arrives."""
+        self._in_flight += 1
+        self._grade_in_thread(pending)
+
+    @work(thread=True, group="grading", exit_on_error=False)
+    def _grade_in_thread(self, pending: PendingAnswer) -> None:
+        """Grade off the UI thread; the result comes back as a message."""
+        grader = self.coach.grader
+        assert grader is not None
+        step = pending.step
+        if step.follow_up is None:
+            grade = grader.grade_question(step.question, pending.answer, self.lang)
+        else:
+            grade = grader.grade(follow_up_target(step, self.lang), pending.answer)
+        grade = with_hint_penalty(grade, pending.hints_used)
+        self.post_message(self.GradeReady(pending, grade))
+
+    def _maybe_show_summary(self) -> None:
+        if self._ending and self._in_flight == 0 and not self._waiting:
+            self._show_summary()
+
+    @on(GradeReady)
+    def show_grade(self, event: GradeReady) -> None:
+        """Store the grade, show feedback in practice mode, then follow up or move on."""
+        self._in_flight -= 1
+        pending = event.pending
+        self.coach.store.set_turn_grade(pending.turn_id, event.grade)
+        self._last_graded = pending
+        if self._grading_note is not None:
+            self._grading_note.remove()
+            self._grading_note = None
+        if pending.show_feedback:
+            self.transcript.feedback(event.grade, self.lang)
+            self.transcript.system(line("show_reference", self.lang))
+        if pending.leads_on:
+            self._awaiting_grade = False
+            self.editor.read_only = False
+            follow_up = self.interview.follow_up_after(event.grade)
+            if follow_up is not None:
+                self.interview.ask_follow_up(follow_up, pending.turn_id)
+                self._ask()
+            else:
+                if not self.interview.step.is_follow_up:
+                    self.transcript.interviewer(line("next_question", self.lang))
+                self._move_on()
+        self._maybe_show_summary()
+
+    @on(Worker.StateChanged)
+    def grading_failed(self, event: Worker.StateChanged) -> None:
+        """A grading error is reported; the answer stays saved, ungraded."""
+        if event.worker.group != "grading" or event.state is not WorkerState.ERROR:
+            return
+        self._in_flight -= 1
+        self.coach.report_error("Grading failed", str(event.worker.error))
+        if self._awaiting_grade:
+            self._awaiting_grade = False
+            self.editor.read_only = False
+            self._move_on()
+        else:
+            self._maybe_show_summary()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_hint(self) -> None:
+        """Give the next progressive hint (practice mode only)."""
+        if self.interview.finished:
+            return
+        if self.interview.settings.mode is Mode.MOCK:
+            self.transcript.system(line("hints_in_mock", self.lang))
+            return
+        hint = self.interview.next_hint()
+        if hint is None:
+            self.transcript.system(line("no_hint", self.lang))
+        else:
+            number = self.interview.hints_used
+            self.transcript.interviewer(line("hint", self.lang, n=number, text=hint))
+
+    def action_skip(self) -> None:
+        """Skip the current question (recorded as skipped)."""
+        if self._awaiting_grade or self.interview.finished:
+            return
+        self._record("", skipped=True)
+
+    def action_repeat(self) -> None:
+        """Ask the current question again."""
+        if self.interview.finished:
+            return
+        self.transcript.interviewer(line("repeat", self.lang))
+        self.transcript.interviewer(self.interview.step.text(self.lang))
+
+    def action_reference(self) -> None:
+        """Show the reference answer of the last graded answer (practice mode)."""
+        pending = self._last_graded
+        if pending is None or self.interview.settings.mode is Mode.MOCK:
+            return
+        self.transcript.system(line("reference", self.lang) + ":")
+        self.transcript.interviewer(pending.step.reference(self.lang))
+
+    def action_end(self) -> None:
+        """End the interview after a confirmation."""
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._finish()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                line("confirm_end", self.lang), line("yes", self.lang), line("no", self.lang)
+            ),
+            decided,
+        )
+
+    def _finish(self) -> None:
+        """Close the session; the summary waits for grades still being computed."""
+        if self._ending:
+            return
+        self._ending = True
+        self.editor.read_only = True
+        self.coach.store.finish_session(self.session_id, "completed")
+        self.transcript.interviewer(line("closing", self.lang))
+        self._maybe_show_summary()
+
+    def _show_summary(self) -> None:
+        self.dismiss(self.session_id)

@@ -1,0 +1,180 @@
+"""The start screen: choose subject, categories, difficulty, length, language and mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+
+from assistant.interview.flow import InterviewSettings, Mode
+from assistant.interview.lines import line
+from assistant.knowledge.models import Lang
+
+if TYPE_CHECKING:
+    from assistant.app import InterviewApp
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """What the candidate chose on the start screen."""
+
+    action: Literal["start", "resume", "discard", "review"]
+    settings: InterviewSettings | None = None
+
+
+class StartScreen(Screen[StartChoice]):
+    """Choices for the next interview; remembers the last ones."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", id="start.start", priority=True),
+        Binding("ctrl+v", "review", "Review", id="start.review"),
+        Binding("ctrl+l", "toggle_lang", "English/Français", id="start.lang"),
+    ]
+
+    lang: reactive[Lang] = reactive("en", recompose=True)
+
+    def __init__(self, initial: InterviewSettings, *, resume_offer: str | None = None) -> None:
+        super().__init__()
+        self.choice = initial
+        self.resume_offer = resume_offer
+        self.set_reactive(StartScreen.lang, initial.lang)
+
+    @property
+    def coach(self) -> InterviewApp:
+        """The app, typed."""
+        from assistant.app import InterviewApp
+
+        assert isinstance(self.app, InterviewApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        bank = self.coach.bank
+        subjects = sorted({p.header.subject for p in bank.packs})
+        subject = self.choice.subject if self.choice.subject in subjects else None
+        subject = subject or (subjects[0] if subjects else None)
+        cats = [
+            c
+            for c in sorted(bank.categories.values(), key=lambda c: c.stage)
+            if any(q.category == c.id for q in bank.questions.values())
+        ]
+        yield Static(line("app_title", lang), id="title", markup=False)
+        if self.resume_offer:
+            with Horizontal(id="resume-bar"):
+                yield Static(self.resume_offer, markup=False, id="resume-text")
+                yield Button(line("resume", lang), id="resume", variant="warning")
+                yield Button(line("discard", lang), id="discard")
+        with Horizontal(id="form"):
+            with Vertical(id="form-left"):
+                yield Label(line("subject", lang))
+                yield Select(
+                    [(s, s) for s in subjects],
+                    value=subject if subject else Select.NULL,
+                    allow_blank=not subjects,
+                    id="subject",
+                )
+                yield Label(line("difficulty", lang))
+                yield Select(
+                    [(line("any", lang), 0), ("1", 1), ("2", 2), ("3", 3)],
+                    value=self.choice.difficulty or 0,
+                    allow_blank=False,
+                    id="difficulty",
+                )
+                yield Label(line("questions", lang))
+                yield Input(str(self.choice.count), type="integer", id="count")
+                yield Label(line("language", lang))
+                yield Select(
+                    [("English", "en"), ("Français", "fr")],
+                    value=lang,
+                    allow_blank=False,
+                    id="lang",
+                )
+                yield Label(line("mode", lang))
+                yield Select(
+                    [(line("practice", lang), "practice"), (line("mock", lang), "mock")],
+                    value=self.choice.mode.value,
+                    allow_blank=False,
+                    id="mode",
+                )
+            with Vertical(id="form-right"):
+                yield Label(line("categories", lang))
+                yield SelectionList[str](
+                    *[(c.title.get(lang), c.id, c.id in self.choice.categories) for c in cats],
+                    id="categories",
+                )
+                yield Static(id="form-error", markup=False)
+                with Horizontal(id="start-buttons"):
+                    yield Button(line("start", lang), id="start", variant="primary")
+                    yield Button(line("review", lang), id="review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    @on(Select.Changed, "#lang")
+    def switch_language(self, event: Select.Changed) -> None:
+        """Relabel everything in the chosen language, keeping the other choices."""
+        if event.value in ("en", "fr") and event.value != self.lang:
+            self.choice = self._read(lang=event.value)  # type: ignore[arg-type]
+            self.lang = event.value  # type: ignore[assignment]
+
+    def action_toggle_lang(self) -> None:
+        """Switch between English and French."""
+        new: Lang = "fr" if self.lang == "en" else "en"
+        self.choice = self._read(lang=new)
+        self.lang = new
+
+    def _read(self, lang: Lang | None = None) -> InterviewSettings:
+        """The form's current values (count falls back to the last valid one)."""
+        count_text = self.query_one("#count", Input).value.strip()
+        count = int(count_text) if count_text.isdigit() else self.choice.count
+        difficulty = self.query_one("#difficulty", Select).value
+        mode = self.query_one("#mode", Select).value
+        subject = self.query_one("#subject", Select).value
+        return InterviewSettings(
+            count=count,
+            categories=tuple(self.query_one("#categories", SelectionList).selected),
+            difficulty=difficulty if difficulty in (1, 2, 3) else None,  # type: ignore[arg-type]
+            lang=lang or self.lang,
+            mode=Mode(mode) if mode in ("practice", "mock") else Mode.PRACTICE,
+            seed=self.choice.seed,
+            subject=subject if isinstance(subject, str) else None,
+        )
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        """Start an interview with these choices."""
+        count_text = self.query_one("#count", Input).value.strip()
+        error = self.query_one("#form-error", Static)
+        if not count_text.isdigit() or not 1 <= int(count_text) <= 50:
+            error.update(line("bad_count", self.lang))
+            return
+        settings = self._read()
+        if not self.coach.candidate_questions(settings):
+            error.update(line("no_questions", self.lang))
+            return
+        self.dismiss(StartChoice("start", settings))
+
+    @on(Button.Pressed, "#review")
+    def action_review(self) -> None:
+        """Open the review screen."""
+        self.dismiss(StartChoice("review"))
+
+    @on(Button.Pressed, "#resume")
+    def resume(self) -> None:
+        """Continue the unfinished interview."""
+        self.dismiss(StartChoice("resume"))
+
+    @on(Button.Pressed, "#discard")
+    def discard(self) -> None:
+        """Mark the unfinished interview abandoned and hide the offer."""
+        self.resume_offer = None
+        self.coach.discard_unfinished()
+        self.query_one("#resume-bar").remove()

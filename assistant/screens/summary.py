@@ -1,0 +1,152 @@
+"""The end of an interview: overall score, per category, best and weakest, what to practise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from assistant.interview.lines import line
+from assistant.interview.summary import InterviewSummary, summarize
+from assistant.knowledge.models import Lang
+from assistant.screens.bindings import relabel_bindings
+from assistant.store.records import SessionDetail, TurnRecord
+
+if TYPE_CHECKING:
+    from assistant.app import InterviewApp
+
+
+def _turn_row(turn: TurnRecord, number: int, lang: Lang) -> Text:
+    """One line per answer: number, score (or skipped / not graded), the question."""
+    if turn.skipped:
+        score = line("skipped_label", lang)
+    elif turn.grade is None:
+        score = line("ungraded", lang)
+    else:
+        score = f"{turn.grade.score:>3}"
+    prefix = "   ↳ " if turn.follow_up_of is not None else f"{number:>2}. "
+    row = Text()
+    row.append(prefix)
+    row.append(f"{score}  ", style="bold")
+    row.append(turn.question_text)
+    row.truncate(200, overflow="ellipsis")
+    return row
+
+
+@dataclass(frozen=True)
+class SummaryChoice:
+    """Where the candidate goes from the summary."""
+
+    action: Literal["new", "review", "quit"]
+    session_id: int | None = None
+
+
+class SummaryScreen(Screen[SummaryChoice]):
+    """The summary of one finished interview."""
+
+    BINDINGS = [
+        Binding("ctrl+v", "review", "Review", id="summary.review"),
+        Binding("ctrl+e", "export", "Export", id="summary.export"),
+        Binding("ctrl+n", "new", "New interview", id="summary.new"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+    @property
+    def coach(self) -> InterviewApp:
+        """The app, typed."""
+        from assistant.app import InterviewApp
+
+        assert isinstance(self.app, InterviewApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        detail = self.coach.store.get_session(self.session_id)
+        lang: Lang = "fr" if detail and detail.session.lang == "fr" else "en"
+        self.lang = lang
+        relabel_bindings(
+            self, {"review": "review", "export": "export", "new": "new_interview"}, lang
+        )
+        with VerticalScroll(id="summary"):
+            yield Static(line("summary_title", lang), id="title", markup=False)
+            if detail is not None:
+                summary = summarize(detail, self.coach.store.learning_states())
+                yield Static(self._body(detail, summary, lang), id="summary-body")
+        with Horizontal(id="summary-buttons"):
+            yield Button(line("review", lang), id="review", variant="primary")
+            yield Button(line("export", lang), id="export")
+            yield Button(line("new_interview", lang), id="new")
+            yield Button(line("quit", lang), id="quit")
+        yield Footer()
+
+    def _body(self, detail: SessionDetail, s: InterviewSummary, lang: Lang) -> RenderableType:
+        bank = self.coach.bank
+        parts: list[RenderableType] = []
+        if s.overall is None:
+            parts.append(Text(line("nothing_graded", lang), style="italic"))
+        else:
+            parts.append(Text(f"{line('overall', lang)}: {s.overall:.0f}/100", style="bold"))
+        parts.append(
+            Text(line("answers_graded", lang, graded=s.graded, answered=s.answered), style="dim")
+        )
+        if s.per_category:
+            table = Table(box=None, padding=(0, 2, 0, 0), show_header=False)
+            table.add_column()
+            table.add_column(justify="right")
+            for cat, avg in s.per_category.items():
+                table.add_row(bank.category_title(cat, lang), f"{avg:.0f}")
+            parts += [Text(""), Text(line("per_category", lang), style="bold"), table]
+        parts += [Text(""), Text(line("your_answers", lang), style="bold")]
+        number = 0
+        for turn in detail.turns:
+            if turn.follow_up_of is None:
+                number += 1
+            parts.append(_turn_row(turn, number, lang))
+        for key, turn in (("strongest", s.strongest), ("weakest", s.weakest)):
+            if turn is not None:
+                row = Text()
+                row.append(f"{line(key, lang)}: {turn.score}  ", style="bold")
+                row.append(turn.question_text)
+                parts += [Text(""), row]
+        if s.practise_next:
+            parts += [Text(""), Text(line("practise_next", lang), style="bold")]
+            for due in s.practise_next:
+                question = bank.get(due.question_id)
+                title = question.question.get(lang) if question else due.question_id
+                when = due.due.astimezone().strftime("%Y-%m-%d")
+                row = Text("• ")
+                row.append(title)
+                row.append(f"  ({line('due', lang, when=when)})", style="dim")
+                parts.append(row)
+        return Group(*parts)
+
+    @on(Button.Pressed, "#review")
+    def action_review(self) -> None:
+        """Open this session on the review screen."""
+        self.dismiss(SummaryChoice("review", self.session_id))
+
+    @on(Button.Pressed, "#new")
+    def action_new(self) -> None:
+        """Back to the start screen."""
+        self.dismiss(SummaryChoice("new"))
+
+    @on(Button.Pressed, "#quit")
+    def quit_app(self) -> None:
+        """Leave the app."""
+        self.dismiss(SummaryChoice("quit"))
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        """Write a Markdown report of this session next to the database."""
+        self.coach.export_report(self.session_id, self.lang)

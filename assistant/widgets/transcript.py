@@ -1,0 +1,81 @@
+"""The chat transcript: interviewer lines, the candidate's answers, and feedback cards."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from assistant.grading.feedback import note_text, verdict_label
+from assistant.grading.grade import Coverage, Grade
+from assistant.interview.lines import line
+from assistant.knowledge.models import Lang
+
+
+class TranscriptEntry(Static):
+    """One entry of the transcript; its text is always shown literally (never as markup)."""
+
+
+def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
+    """Score, verdict, each key point with its evidence, and the notes."""
+    parts: list[RenderableType] = [
+        Text(
+            line("score", lang, score=grade.score, verdict=verdict_label(grade.verdict, lang)),
+            style="bold",
+        )
+    ]
+    marks = {
+        Coverage.COVERED: ("✔", "green", "covered"),
+        Coverage.PARTIAL: ("◐", "yellow", "partial"),
+        Coverage.MISSED: ("✘", "red", "missed"),
+    }
+    for result in grade.key_points:
+        mark, style, label = marks[result.status]
+        row = Text()
+        row.append(f"{mark} ", style=style)
+        row.append(f"{line(label, lang)}: ", style=f"bold {style}")
+        row.append(result.text)
+        if result.evidence and result.status is not Coverage.MISSED:
+            row.append(f"\n    {line('evidence', lang)}: “", style="dim")
+            row.append(result.evidence, style="dim italic")
+            row.append("”", style="dim")
+        parts.append(row)
+    for note in grade.notes:
+        parts.append(Text(f"• {note_text(note, lang)}", style="italic"))
+    return Group(*parts)
+
+
+class Transcript(VerticalScroll):
+    """Scrollable conversation; newest entry kept in view."""
+
+    DEFAULT_CSS = """
+    Transcript { height: 1fr; padding: 0 1; }
+    Transcript > TranscriptEntry { margin: 0 0 1 0; padding: 0 1; width: 100%; }
+    Transcript > .interviewer { border-left: thick $primary; }
+    Transcript > .candidate { border-left: thick $accent; background: $boost; }
+    Transcript > .feedback { border-left: thick $success; }
+    Transcript > .system { color: $text-muted; text-style: italic; }
+    """
+
+    def _add(self, body: RenderableType, kind: str) -> TranscriptEntry:
+        message = TranscriptEntry(body, classes=kind)
+        self.mount(message)
+        self.scroll_end(animate=False)
+        return message
+
+    def interviewer(self, text: str) -> TranscriptEntry:
+        """An interviewer line (bank text: still shown literally)."""
+        return self._add(Text(text), "interviewer")
+
+    def candidate(self, text: str) -> TranscriptEntry:
+        """The candidate's answer, exactly as typed."""
+        return self._add(Text(text), "candidate")
+
+    def feedback(self, grade: Grade, lang: Lang) -> TranscriptEntry:
+        """A feedback card for one graded answer."""
+        return self._add(feedback_renderable(grade, lang), "feedback")
+
+    def system(self, text: str) -> TranscriptEntry:
+        """A status remark (saved, waiting for the model, ...)."""
+        return self._add(Text(text), "system")

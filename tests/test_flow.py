@@ -1,0 +1,104 @@
+"""The interview flow, headless: order, hints, follow-ups, settings round trip."""
+
+from __future__ import annotations
+
+from assistant.grading.grade import Coverage, Grade, KeyPointResult, NoteCode, Verdict
+from assistant.interview.flow import (
+    HINT_PENALTY,
+    Interview,
+    InterviewSettings,
+    Mode,
+    follow_up_target,
+    with_hint_penalty,
+)
+from assistant.knowledge.loader import load_bank
+from assistant.knowledge.models import Question
+from assistant.settings import shipped_bank_dir
+
+
+def bank_questions() -> list[Question]:
+    return list(load_bank([shipped_bank_dir()]).bank.questions.values())
+
+
+def with_follow_up(questions: list[Question]) -> Question:
+    return next(q for q in questions if q.follow_ups and q.hints)
+
+
+def grade_missing(question: Question, missed_id: str, score: int = 40) -> Grade:
+    return Grade(
+        score=score,
+        verdict=Verdict.PARTIAL,
+        key_points=[
+            KeyPointResult(
+                kp.id,
+                kp.en,
+                Coverage.MISSED if kp.id == missed_id else Coverage.COVERED,
+                0.2 if kp.id == missed_id else 0.8,
+            )
+            for kp in question.key_points
+        ],
+    )
+
+
+def test_hints_come_in_order_then_run_out() -> None:
+    q = with_follow_up(bank_questions())
+    interview = Interview([q], InterviewSettings(lang="fr"))
+    given = [interview.next_hint() for _ in q.hints]
+    assert given == [h.fr for h in q.hints]
+    assert interview.next_hint() is None
+    assert interview.hints_used == len(q.hints)
+
+
+def test_hint_penalty_lowers_score_and_says_so() -> None:
+    grade = Grade(score=72, verdict=Verdict.ADEQUATE)
+    after = with_hint_penalty(grade, 2)
+    assert after.score == 72 - 2 * HINT_PENALTY
+    assert after.notes[-1].code is NoteCode.HINTS_USED
+    assert with_hint_penalty(Grade(score=3, verdict=Verdict.PARTIAL), 1).score == 0
+    assert with_hint_penalty(grade, 0) is grade
+
+
+def test_follow_up_asked_about_a_missed_key_point_in_practice_mode() -> None:
+    q = with_follow_up(bank_questions())
+    target = q.follow_ups[0].key_point
+    interview = Interview([q], InterviewSettings(mode=Mode.PRACTICE))
+    follow_up = interview.follow_up_after(grade_missing(q, target))
+    assert follow_up is not None and follow_up.key_point == target
+    interview.ask_follow_up(follow_up, parent_turn_id=7)
+    step = interview.step
+    assert step.is_follow_up and step.parent_turn_id == 7
+    assert step.text("en") == follow_up.question.en
+    assert step.reference("en") == q.key_point(target).en
+    graded_against = follow_up_target(step, "en")
+    assert graded_against.key_points == [(target, q.key_point(target).en)]
+    # No follow-up of a follow-up, and the next question clears it.
+    assert interview.follow_up_after(grade_missing(q, target)) is None
+    interview.advance()
+    assert interview.finished
+
+
+def test_no_follow_up_in_mock_mode_or_for_a_good_answer() -> None:
+    q = with_follow_up(bank_questions())
+    target = q.follow_ups[0].key_point
+    mock = Interview([q], InterviewSettings(mode=Mode.MOCK))
+    assert mock.follow_up_after(grade_missing(q, target)) is None
+    practice = Interview([q], InterviewSettings())
+    assert practice.follow_up_after(grade_missing(q, target, score=85)) is None
+    assert practice.follow_up_after(None) is None
+
+
+def test_no_follow_up_when_the_missed_point_has_none() -> None:
+    q = with_follow_up(bank_questions())
+    tied = {f.key_point for f in q.follow_ups}
+    untied = [kp.id for kp in q.key_points if kp.id not in tied]
+    interview = Interview([q], InterviewSettings())
+    assert interview.follow_up_after(grade_missing(q, untied[0])) is None
+
+
+def test_settings_round_trip_and_bad_values_fall_back() -> None:
+    settings = InterviewSettings(
+        count=4, categories=("technical",), difficulty=2, lang="fr", mode=Mode.MOCK, seed=9
+    )
+    assert InterviewSettings.from_dict(settings.to_dict()) == settings
+    odd = InterviewSettings.from_dict({"count": 0, "lang": "de", "mode": "exam", "difficulty": 7})
+    assert odd == InterviewSettings()

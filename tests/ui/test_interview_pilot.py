@@ -1,0 +1,162 @@
+"""The interview screen driven with the keyboard, with a fake grader and a real database."""
+
+from __future__ import annotations
+
+from assistant.app import InterviewApp
+from assistant.grading.grade import Grade
+from assistant.interview.flow import InterviewSettings, Mode
+from assistant.screens.interview import InterviewScreen
+from assistant.screens.summary import SummaryScreen
+from assistant.store import SessionStore
+from assistant.widgets.answer_editor import AnswerEditor
+from assistant.widgets.transcript import Transcript, TranscriptEntry
+from tests.ui.conftest import AppFactory
+
+
+def transcript_text(app: InterviewApp) -> str:
+    transcript = app.screen.query_one(Transcript)
+    return "\n".join(str(m.render()) for m in transcript.query(TranscriptEntry))
+
+
+async def type_and_submit(app: InterviewApp, pilot: object, text: str) -> None:
+    editor = app.screen.query_one(AnswerEditor)
+    editor.text = text
+    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_markup_in_an_answer_is_shown_literally(make_test_app: AppFactory) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=3))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        nasty = "[bold]not bold[/bold] [link=http://x]x[/link] 🙂 שלום [red"
+        await type_and_submit(app, pilot, nasty)
+        answers = [m for m in app.screen.query(TranscriptEntry) if m.has_class("candidate")]
+        assert str(answers[0].render()) == nasty
+
+
+async def test_empty_answer_is_refused_and_nothing_recorded(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=3))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await type_and_submit(app, pilot, "   \n ")
+        assert "empty" in transcript_text(app)
+        session = store.list_sessions()[0]
+        assert session.turn_count == 0
+
+
+async def test_practice_interview_hint_follow_up_skip_and_summary(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=5, mode=Mode.PRACTICE))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        first = screen.interview.step.question
+        # A hint, then an answer that covers only the first key point: a follow-up comes.
+        await pilot.press("ctrl+t")
+        assert first.hints[0].en in transcript_text(app)
+        await type_and_submit(app, pilot, first.key_points[0].en)
+        assert screen.interview.step.is_follow_up
+        follow_up = screen.interview.step.follow_up
+        assert follow_up is not None
+        assert follow_up.question.en in transcript_text(app)
+        # The follow-up is answered with the key point it probes.
+        await type_and_submit(app, pilot, first.key_point(follow_up.key_point).en)
+        # The second question is skipped; the interview ends on the summary.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+    (session,) = store.list_sessions()
+    assert session.status.value == "completed"
+    detail = store.get_session(session.id)
+    assert detail is not None
+    main, follow, skipped = detail.turns
+    assert main.question_id == first.id and main.hints_used == 1
+    assert isinstance(main.grade, Grade) and main.grade.score < 70
+    assert any(n.code.value == "hints-used" for n in main.grade.notes)
+    assert follow.follow_up_of == main.id and follow.grade is not None
+    assert follow.grade.score == 100
+    assert skipped.skipped and skipped.answer == ""
+
+
+async def test_answer_before_model_is_ready_is_saved_then_graded(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    """The first question is on screen while the model loads; the answer waits for it."""
+    import threading
+
+    release = threading.Event()
+    from tests.fakes import KeywordGrader
+
+    def slow_loader() -> KeywordGrader:
+        release.wait(timeout=30)
+        return KeywordGrader()
+
+    app = make_test_app(InterviewSettings(count=2, seed=1), grader_loader=slow_loader)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.grader is None
+        assert "Loading the grading model" in str(app.screen.query_one("#status").render())
+        await type_and_submit_no_wait(app, pilot, "Monitoring and drift detection matter.")
+        assert "saved" in transcript_text(app)
+        detail = store.get_session(store.list_sessions()[0].id)
+        assert detail is not None and detail.turns[0].grade is None
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        detail = store.get_session(store.list_sessions()[0].id)
+        assert detail is not None and detail.turns[0].grade is not None
+
+
+async def type_and_submit_no_wait(app: InterviewApp, pilot: object, text: str) -> None:
+    app.screen.query_one(AnswerEditor).text = text
+    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_model_that_fails_to_load_still_records_answers(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    def broken_loader() -> object:
+        raise RuntimeError("model folder /nowhere not found")
+
+    app = make_test_app(InterviewSettings(count=1, seed=2), grader_loader=broken_loader)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.grader_error is not None and "/nowhere" in app.grader_error
+        assert "unavailable" in str(app.screen.query_one("#status").render())
+        await type_and_submit(app, pilot, "An answer that must not be lost.")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None
+    assert detail.turns[0].answer == "An answer that must not be lost."
+    assert detail.turns[0].grade is None
+
+
+async def test_mock_mode_gives_no_feedback_until_the_summary(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=4, mode=Mode.MOCK))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await type_and_submit(app, pilot, "first answer about pipelines and monitoring")
+        assert not app.screen.query(".feedback")
+        await pilot.press("ctrl+t")
+        assert "practice mode" in transcript_text(app)
+        await type_and_submit(app, pilot, "second answer about deployment")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None
+    assert [t.grade is not None for t in detail.turns] == [True, True]
