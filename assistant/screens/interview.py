@@ -56,6 +56,22 @@ class InterviewScreen(Screen[int]):
         Binding("ctrl+o", "repeat", "Repeat", id="interview.repeat", priority=True),
         Binding("ctrl+r", "reference", "Reference", id="interview.reference", priority=True),
         Binding("escape", "end", "End", id="interview.end", priority=True),
+        Binding(
+            "pageup,ctrl+up",
+            "scroll_transcript(-1)",
+            "Scroll up",
+            show=False,
+            id="interview.scroll-up",
+            priority=True,
+        ),
+        Binding(
+            "pagedown,ctrl+down",
+            "scroll_transcript(1)",
+            "Scroll down",
+            show=False,
+            id="interview.scroll-down",
+            priority=True,
+        ),
     ]
 
     @dataclass
@@ -180,10 +196,11 @@ class InterviewScreen(Screen[int]):
         elif self.coach.grader_error is not None:
             status.update(line("model_failed", self.lang))
             self._waiting = []
-            self._maybe_show_summary()
             if self._awaiting_grade:
                 self._awaiting_grade = False
+                self.editor.read_only = False
                 self._move_on()
+            self._maybe_show_summary()
         else:
             status.update(line("model_loading", self.lang))
 
@@ -226,27 +243,35 @@ class InterviewScreen(Screen[int]):
             self._ask()
             return
         practice = self.interview.settings.mode is Mode.PRACTICE
+        model_coming = self.coach.grader is not None or self.coach.grader_error is None
         pending = PendingAnswer(
             turn_id=turn_id,
             step=step,
             answer=text,
             hints_used=self.interview.hints_used,
             show_feedback=practice,
-            leads_on=practice and self.coach.grader is not None,
+            leads_on=practice and model_coming,
         )
-        if self.coach.grader is None:
-            if self.coach.grader_error is None:
-                self._waiting.append(pending)
-            self.transcript.system(line("answer_saved_waiting", self.lang))
-            self._move_on()
-        elif pending.leads_on:
+        if pending.leads_on:
+            # Practice: feedback (and maybe a follow-up) comes before the next question, so
+            # an answer sent while the model loads waits for it.
             self._awaiting_grade = True
             self.editor.read_only = True
-            self._grading_note = self.transcript.system(line("grading", self.lang))
-            self._grade(pending)
+            if self.coach.grader is None:
+                self._waiting.append(pending)
+                note = line("answer_saved_waiting", self.lang)
+            else:
+                self._grade(pending)
+                note = line("grading", self.lang)
+            self._grading_note = self.transcript.system(note)
+            return
+        if self.coach.grader is None:
+            if model_coming:
+                self._waiting.append(pending)
+            self.transcript.system(line("answer_saved_waiting", self.lang))
         else:
             self._grade(pending)
-            self._move_on()
+        self._move_on()
 
     def _move_on(self) -> None:
         """Next main question (follow-ups are asked from the grade handler)."""
@@ -351,6 +376,13 @@ class InterviewScreen(Screen[int]):
             return
         self.transcript.system(line("reference", self.lang) + ":")
         self.transcript.interviewer(pending.step.reference(self.lang))
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        """Page the transcript up or down while the editor keeps the focus."""
+        if direction < 0:
+            self.transcript.scroll_page_up()
+        else:
+            self.transcript.scroll_page_down()
 
     def action_end(self) -> None:
         """End the interview after a confirmation."""
