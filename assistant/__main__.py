@@ -71,6 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     where = sub.add_parser("where", help="print where data, cache, config and packs live")
     _common(where)
+
+    grade = sub.add_parser(
+        "grade",
+        help="grade a file of answers (JSONL or CSV) to JSONL",
+        description="Rows need `answer` and either `question_id` (from the bank) or `question` "
+        "and `reference_answer` (optional `key_points`: a list in JSONL, ';'-separated in CSV).",
+    )
+    grade.add_argument("--input", required=True, type=Path, metavar="FILE")
+    grade.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    _common(grade)
+
+    export = sub.add_parser("export", help="export sessions as a report")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("session_id", nargs="?", type=int, help="the session to export")
+    which.add_argument("--last", action="store_true", help="the newest session")
+    which.add_argument("--all", action="store_true", help="every session")
+    export.add_argument("--format", choices=("md", "html", "json", "csv"), default="md")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    _common(export)
+
+    review = sub.add_parser("review", help="open the review screen on past sessions")
+    _common(review)
     return parser
 
 
@@ -149,7 +171,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, out, err)
     if args.command == "where":
         return cmd_where(args, out, err)
-    return run_app(args, err)
+    if args.command == "grade":
+        return cmd_grade(args, out, err)
+    if args.command == "export":
+        return cmd_export(args, out, err)
+    return run_app(args, err, review=args.command == "review")
+
+
+def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Grade a file of answers with the local model; bad rows are reported and skipped."""
+    from assistant.grading.backend import ModelLoadError
+    from assistant.grading.batch import run_batch
+    from assistant.grading.scorer import load_grader
+
+    settings = _settings(args)
+    report = load_bank(_bank_dirs(settings))
+    _print_problems(report, err)
+    try:
+        grader = load_grader(settings, report.bank.version)
+    except ModelLoadError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    if args.output is None:
+        return run_batch(args.input, out, grader, report.bank, err)
+    try:
+        with args.output.open("w", encoding="utf-8") as output:
+            return run_batch(args.input, output, grader, report.bank, err)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror}", file=err)
+        return 1
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Export one, the last, or every session as Markdown, HTML, JSON or CSV."""
+    from assistant.reports import export_command
+    from assistant.store import StoreError, open_store
+
+    settings = _settings(args)
+    try:
+        store = open_store(settings.db_path)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    with store:
+        return export_command(
+            store,
+            session_id=args.session_id,
+            last=args.last,
+            all_=args.all,
+            fmt=args.format,
+            output=args.output,
+            out=out,
+            err=err,
+        )
 
 
 def _direct_interview(args: argparse.Namespace, settings: Settings) -> InterviewSettings | None:
@@ -169,8 +243,8 @@ def _direct_interview(args: argparse.Namespace, settings: Settings) -> Interview
     )
 
 
-def run_app(args: argparse.Namespace, err: TextIO) -> int:
-    """Open the interview app."""
+def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> int:
+    """Open the interview app (on the review screen with `review`)."""
     from assistant.app import make_app
     from assistant.grading.scorer import load_grader
     from assistant.store import StoreError, open_store
@@ -195,7 +269,8 @@ def run_app(args: argparse.Namespace, err: TextIO) -> int:
         report,
         store,
         grader_loader=lambda: load_grader(settings, bank_version),
-        interview=_direct_interview(args, settings),
+        interview=None if review else _direct_interview(args, settings),
+        review=review,
     )
     app.run()
     return 0

@@ -15,12 +15,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from assistant.interview.backlog import grade_stored_turn
 from assistant.interview.choices import load_last_choices, save_last_choices
 from assistant.interview.flow import Interview, InterviewSettings
 from assistant.interview.lines import line
 from assistant.knowledge.loader import LoadReport
-from assistant.knowledge.models import Question
+from assistant.knowledge.models import Lang, Question
 from assistant.knowledge.scheduler import pick_questions
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
@@ -57,6 +56,7 @@ class InterviewApp(App[None]):
         *,
         grader_loader: Callable[[], Grader],
         interview: InterviewSettings | None = None,
+        review: bool = False,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -67,6 +67,7 @@ class InterviewApp(App[None]):
         self.store = store
         self.grader_loader = grader_loader
         self.direct_interview = interview
+        self.review_only = review
         self.clock = clock
         """Monotonic seconds, for the timers on screen."""
         self.now = now
@@ -81,7 +82,9 @@ class InterviewApp(App[None]):
         self._load_grader()
         for problem in self.bank_report.problems:
             self.notify(str(problem), title="Question pack skipped", severity="warning", timeout=15)
-        if self.direct_interview is not None:
+        if self.review_only:
+            self.show_review(then=self.exit)
+        elif self.direct_interview is not None:
             self.begin_interview(self.direct_interview)
         else:
             self.show_start()
@@ -105,6 +108,8 @@ class InterviewApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="backlog")
     def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
         """Grade answers saved in earlier sessions while no model was available."""
+        from assistant.interview.backlog import grade_stored_turn
+
         for turn in turns:
             self.store.set_turn_grade(turn.id, grade_stored_turn(grader, self.bank, turn))
         self.call_from_thread(
@@ -114,7 +119,12 @@ class InterviewApp(App[None]):
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
         """A failed model load is reported; interviews go on, answers saved ungraded."""
-        if event.state is not WorkerState.ERROR or event.worker.group != "model":
+        if event.state is not WorkerState.ERROR:
+            return
+        if event.worker.group in ("export", "backlog"):
+            self.report_error("Something went wrong", str(event.worker.error))
+            return
+        if event.worker.group != "model":
             return
         self.grader_error = str(event.worker.error)
         self.notify(
@@ -255,6 +265,22 @@ class InterviewApp(App[None]):
         except OSError as exc:
             self.notify(f"Could not remember choices in {self.settings.config_dir}: {exc}")
 
+    # --- reports ------------------------------------------------------------------------
+
+    def export_report(self, session_id: int, lang: Lang) -> None:
+        """Write a Markdown report of one session into the reports folder, off the UI thread."""
+        self._write_report(session_id, lang)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def _write_report(self, session_id: int, lang: Lang) -> None:
+        from assistant.reports import reports_dir, write_report
+
+        detail = self.store.get_session(session_id)
+        if detail is None:
+            return
+        path = write_report([detail], "md", reports_dir(), generated_at=self.now())
+        self.call_from_thread(self.notify, line("exported", lang, path=path), timeout=10)
+
     # --- everything else ----------------------------------------------------------------
 
     def report_error(self, title: str, message: str) -> None:
@@ -287,6 +313,7 @@ def make_app(
     *,
     grader_loader: Callable[[], Grader],
     interview: InterviewSettings | None = None,
+    review: bool = False,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> InterviewApp:
@@ -297,6 +324,7 @@ def make_app(
         store,
         grader_loader=grader_loader,
         interview=interview,
+        review=review,
         clock=clock,
         now=now,
     )

@@ -29,7 +29,9 @@ class KeywordGrader:
             results.append(KeyPointResult(kp_id, text, status, min(1.0, shared / 4), None))
         covered = sum(r.status is Coverage.COVERED for r in results)
         score = round(100 * covered / max(1, len(results)))
-        verdict = Verdict.STRONG if score >= 80 else Verdict.PARTIAL if score else Verdict.OFF_TARGET
+        verdict = Verdict.PARTIAL if score else Verdict.OFF_TARGET
+        if score >= 80:
+            verdict = Verdict.STRONG
         return Grade(score, verdict, results, [], lang, lang, self.model_id, "test")
 
     def grade_question(self, question: Question, answer: str, lang: Lang) -> Grade:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.grading.grade import Coverage, Grade, Note, NoteCode, Verdict
-from assistant.grading.scorer import GradingTarget
 from assistant.knowledge.models import FollowUp, Lang, Question
+
+if TYPE_CHECKING:
+    from assistant.grading.scorer import GradingTarget
 
 HINT_PENALTY = 5
 """Points taken off an answer's score for each hint the candidate asked for."""
@@ -201,6 +203,8 @@ def with_hint_penalty(grade: Grade, hints_used: int) -> Grade:
 
 def follow_up_target(step: Step, lang: Lang) -> GradingTarget:
     """What a follow-up answer is graded against: the one key point it probes."""
+    from assistant.grading.scorer import GradingTarget  # numpy: not needed for the first question
+
     assert step.follow_up is not None
     key_point = step.question.key_point(step.follow_up.key_point)
     return GradingTarget(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.screen import Screen
 
@@ -10,7 +11,7 @@ from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
 
 
-def relabel_bindings(screen: Screen[object], labels: dict[str, str], lang: Lang) -> None:
+def relabel_bindings(screen: Screen[Any], labels: dict[str, str], lang: Lang) -> None:
     """Give the screen's bindings the `line` texts named in `labels` (action -> line key)."""
     # New lists: the map's lists are shared with the class bindings.
     table = screen._bindings.key_to_bindings

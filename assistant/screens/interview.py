@@ -26,8 +26,7 @@ from assistant.interview.lines import format_duration, line
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog
 from assistant.widgets.answer_editor import AnswerEditor
-from assistant.widgets.transcript import TranscriptEntry
-from assistant.widgets.transcript import Transcript
+from assistant.widgets.transcript import Transcript, TranscriptEntry
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp

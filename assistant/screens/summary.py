@@ -113,11 +113,11 @@ class SummaryScreen(Screen[SummaryChoice]):
             if turn.follow_up_of is None:
                 number += 1
             parts.append(_turn_row(turn, number, lang))
-        for key, turn in (("strongest", s.strongest), ("weakest", s.weakest)):
-            if turn is not None:
+        for key, best_or_worst in (("strongest", s.strongest), ("weakest", s.weakest)):
+            if best_or_worst is not None:
                 row = Text()
-                row.append(f"{line(key, lang)}: {turn.score}  ", style="bold")
-                row.append(turn.question_text)
+                row.append(f"{line(key, lang)}: {best_or_worst.score}  ", style="bold")
+                row.append(best_or_worst.question_text)
                 parts += [Text(""), row]
         if s.practise_next:
             parts += [Text(""), Text(line("practise_next", lang), style="bold")]

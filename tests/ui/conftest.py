@@ -49,9 +49,7 @@ def store(settings: Settings) -> Iterator[SessionStore]:
 
 
 @pytest.fixture
-def make_test_app(
-    settings: Settings, bank_report: LoadReport, store: SessionStore
-) -> AppFactory:
+def make_test_app(settings: Settings, bank_report: LoadReport, store: SessionStore) -> AppFactory:
     """Build the app with a fake grader (or the given loader) and a frozen clock."""
 
     def build(

@@ -1,0 +1,205 @@
+"""The HTML report: one self-contained page (inline CSS, no script, no asset) that prints well."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from html import escape
+
+from assistant.grading.grade import Coverage, Grade
+from assistant.knowledge.models import Lang
+from assistant.reports.outline import (
+    QuestionBlock,
+    average_text,
+    clock_text,
+    models_and_banks,
+    notices,
+    question_blocks,
+    question_counts,
+    time_taken,
+    when_text,
+)
+from assistant.reports.wording import (
+    as_lang,
+    coverage_words,
+    label,
+    labelled,
+    note_words,
+    value_label,
+    verdict_words,
+)
+from assistant.store.records import SessionDetail, TurnRecord
+
+# The policy forbids every script and remote load even if some text escaped our escaping.
+_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+_STYLE = """
+:root { --ink: #1d1f21; --muted: #5f6368; --line: #d0d4d9; --good: #1e7d32;
+        --mid: #a06800; --bad: #b3261e; --box: #f5f7f9; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink);
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.3rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem;
+     margin-top: 2.5rem; }
+h3 { font-size: 1.1rem; margin: 1.6rem 0 .3rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+.meta { color: var(--muted); margin: 0; padding: 0; list-style: none; }
+table.facts { border-collapse: collapse; margin: .6rem 0; }
+table.facts th, table.facts td { text-align: left; padding: .15rem .8rem .15rem 0;
+                                 vertical-align: top; }
+table.facts th { color: var(--muted); font-weight: normal; }
+.notice { border-left: 4px solid var(--mid); background: #fff8e6; padding: .4rem .8rem;
+          font-weight: bold; }
+.turn { margin-bottom: 1.2rem; }
+.follow-up { margin-left: 1.5rem; padding-left: 1rem; border-left: 3px solid var(--line); }
+.line { color: var(--muted); }
+pre.answer { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--box);
+             border: 1px solid var(--line); padding: .6rem .8rem; font: 14px/1.45 ui-monospace,
+             "SFMono-Regular", Menlo, Consolas, monospace; margin: .3rem 0; }
+table.points { border-collapse: collapse; width: 100%; margin: .4rem 0; }
+table.points td { border-top: 1px solid var(--line); padding: .25rem .5rem .25rem 0;
+                  vertical-align: top; }
+.covered { color: var(--good); } .partial { color: var(--mid); } .missed { color: var(--bad); }
+.status { white-space: nowrap; font-weight: bold; }
+.evidence { color: var(--muted); font-style: italic; overflow-wrap: anywhere; }
+.reference { background: var(--box); padding: .4rem .8rem; border-radius: 4px; }
+.empty { color: var(--muted); font-style: italic; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
+  .turn, table.points tr, pre.answer { break-inside: avoid; }
+  .notice { background: none; }
+}
+"""
+
+
+def render_html(
+    details: Sequence[SessionDetail],
+    *,
+    generated_at: datetime,
+    tz: tzinfo | None,
+    lang: Lang | None,
+) -> str:
+    """The whole page; each session in its own language unless `lang` is given."""
+    head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
+    models, banks = models_and_banks(details)
+    title = label("report_title", head_lang)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{head_lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+        '<ul class="meta">',
+        f"<li>{_e(label('generated', head_lang, when=when_text(generated_at, tz)))}</li>",
+        f"<li>{_e(label('session_count', head_lang, n=len(details)))}</li>",
+        f"<li>{_e(labelled('model', head_lang, ', '.join(models) or '—'))}</li>",
+        f"<li>{_e(labelled('bank', head_lang, ', '.join(banks) or '—'))}</li>",
+        "</ul>",
+    ]
+    if not details:
+        parts.append(f'<p class="empty">{_e(label("no_sessions", head_lang))}</p>')
+    for detail in details:
+        parts += _session(detail, tz, lang or as_lang(detail.session.lang))
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
+    s = detail.session
+    facts = [
+        ("mode", value_label(s.mode, lang)),
+        ("language", s.lang),
+        ("status", value_label(s.status.value, lang)),
+        ("questions", question_counts(detail, lang)),
+        ("average", average_text(s)),
+        ("duration", clock_text(s.duration)),
+        ("model", s.model_id or "—"),
+        ("bank", s.bank_version or "—"),
+    ]
+    parts = [
+        f'<section class="session" lang="{lang}">',
+        f"<h2>{_e(label('session', lang, id=s.id))} — {_e(when_text(s.started_at, tz))}</h2>",
+        '<table class="facts">',
+        *(f"<tr><th>{_e(label(k, lang))}</th><td>{_e(v)}</td></tr>" for k, v in facts),
+        "</table>",
+    ]
+    parts += [f'<p class="notice">{_e(notice)}</p>' for notice in notices(detail, lang)]
+    for n, block in enumerate(question_blocks(detail.turns), start=1):
+        parts += _block(block, n, lang)
+    parts.append("</section>")
+    return parts
+
+
+def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
+    heading = f"{label('question_n', lang, n=n)}. {block.turn.question_text}"
+    parts = ['<div class="turn">', f"<h3>{_e(heading)}</h3>", *_turn(block.turn, lang)]
+    for follow_up in block.follow_ups:
+        parts += [
+            '<div class="follow-up">',
+            f"<h4>{_e(label('follow_up', lang))}: {_e(follow_up.question_text)}</h4>",
+            *_turn(follow_up, lang),
+            "</div>",
+        ]
+    parts.append("</div>")
+    return parts
+
+
+def _turn(turn: TurnRecord, lang: Lang) -> list[str]:
+    if turn.grade is None:
+        score = label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
+    else:
+        score = f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
+    facts = " · ".join(
+        [
+            labelled("category", lang, turn.category),
+            labelled("score", lang, score),
+            labelled("hints", lang, turn.hints_used),
+            labelled("time_taken", lang, clock_text(time_taken(turn))),
+        ]
+    )
+    parts = [f'<p class="line">{_e(facts)}</p>']
+    if not turn.answer.strip():
+        empty = label("skipped", lang) if turn.skipped else label("no_answer", lang)
+        parts.append(f'<p class="empty">{_e(empty)}</p>')
+    else:
+        parts.append(f'<pre class="answer">{_e(turn.answer)}</pre>')
+    if turn.grade is not None:
+        parts += _grade(turn.grade, lang)
+    parts += [
+        f"<h4>{_e(label('reference', lang))}</h4>",
+        f'<p class="reference">{_e(turn.reference_answer)}</p>',
+    ]
+    return parts
+
+
+def _grade(grade: Grade, lang: Lang) -> list[str]:
+    parts: list[str] = []
+    if grade.key_points:
+        parts += [f"<h4>{_e(label('key_points', lang))}</h4>", '<table class="points">']
+        for point in grade.key_points:
+            status = point.status.value
+            evidence = ""
+            if point.evidence and point.status is not Coverage.MISSED:
+                said = labelled("you_said", lang, f"“{point.evidence}”")
+                evidence = f'<br><span class="evidence">{_e(said)}</span>'
+            parts.append(
+                f'<tr><td class="status {status}">{_e(coverage_words(point.status, lang))}</td>'
+                f"<td>{_e(point.text)}{evidence}</td></tr>"
+            )
+        parts.append("</table>")
+    if grade.notes:
+        parts += [f"<h4>{_e(label('notes', lang))}</h4>", "<ul>"]
+        parts += [f"<li>{_e(note_words(note, lang))}</li>" for note in grade.notes]
+        parts.append("</ul>")
+    return parts

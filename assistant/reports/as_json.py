@@ -1,0 +1,138 @@
+"""The JSON report: everything stored about the sessions, so a program can read them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from assistant.grading.grade import Grade
+from assistant.reports.outline import notice_codes
+from assistant.store.records import SessionDetail, SessionStatus, SessionSummary, TurnRecord
+
+REPORT_FORMAT = "mock-interview-report"
+"""The `format` field, so a reader can tell this file from any other JSON."""
+
+REPORT_FORMAT_VERSION = 1
+"""Raised when a field changes meaning or goes away; adding a field keeps it."""
+
+
+def render_json(details: Sequence[SessionDetail], *, generated_at: datetime) -> str:
+    """Every session with all its turns and grades; times in ISO 8601 UTC."""
+    document = {
+        "format": REPORT_FORMAT,
+        "format_version": REPORT_FORMAT_VERSION,
+        "generated_at": _when(generated_at),
+        "sessions": [_session(d) for d in details],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _when(when: datetime) -> str:
+    return when.isoformat()
+
+
+def _session(detail: SessionDetail) -> dict[str, Any]:
+    s = detail.session
+    return {
+        "id": s.id,
+        "started_at": _when(s.started_at),
+        "ended_at": _when(s.ended_at) if s.ended_at is not None else None,
+        "status": s.status.value,
+        "mode": s.mode,
+        "lang": s.lang,
+        "settings": s.settings,
+        "model_id": s.model_id,
+        "bank_version": s.bank_version,
+        "turn_count": s.turn_count,
+        "answered_count": s.answered_count,
+        "graded_count": s.graded_count,
+        "average_score": s.average_score,
+        "duration_seconds": s.duration.total_seconds() if s.duration is not None else None,
+        # Spares a reader working out why a session has few or no turns.
+        "notices": notice_codes(detail),
+        "turns": [_turn(t) for t in detail.turns],
+    }
+
+
+def _turn(turn: TurnRecord) -> dict[str, Any]:
+    return {
+        "id": turn.id,
+        "session_id": turn.session_id,
+        "order": turn.order,
+        "question_id": turn.question_id,
+        "question_text": turn.question_text,
+        "reference_answer": turn.reference_answer,
+        "category": turn.category,
+        "answer": turn.answer,
+        "grade": turn.grade.to_dict() if turn.grade is not None else None,
+        "hints_used": turn.hints_used,
+        "skipped": turn.skipped,
+        "follow_up_of": turn.follow_up_of,
+        "shown_at": _when(turn.shown_at),
+        "submitted_at": _when(turn.submitted_at),
+    }
+
+
+class ReportFormatError(ValueError):
+    """The text is not a JSON report this version can read."""
+
+
+def details_from_json(text: str) -> list[SessionDetail]:
+    """Read back the sessions of a JSON report written by `render_json`."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReportFormatError(f"not JSON: {error}") from error
+    if not isinstance(document, dict) or document.get("format") != REPORT_FORMAT:
+        raise ReportFormatError(f"not a {REPORT_FORMAT} document")
+    version = document.get("format_version")
+    if version != REPORT_FORMAT_VERSION:
+        raise ReportFormatError(
+            f"report format version {version}; this reader knows {REPORT_FORMAT_VERSION}"
+        )
+    try:
+        return [_detail(s) for s in document["sessions"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReportFormatError(f"malformed session: {error!r}") from error
+
+
+def _detail(data: dict[str, Any]) -> SessionDetail:
+    duration = data["duration_seconds"]
+    summary = SessionSummary(
+        id=int(data["id"]),
+        started_at=datetime.fromisoformat(data["started_at"]),
+        ended_at=datetime.fromisoformat(data["ended_at"]) if data["ended_at"] else None,
+        status=SessionStatus(data["status"]),
+        mode=data["mode"],
+        lang=data["lang"],
+        settings=dict(data["settings"]),
+        model_id=data["model_id"],
+        bank_version=data["bank_version"],
+        turn_count=int(data["turn_count"]),
+        answered_count=int(data["answered_count"]),
+        graded_count=int(data["graded_count"]),
+        average_score=data["average_score"],
+        duration=timedelta(seconds=duration) if duration is not None else None,
+    )
+    return SessionDetail(summary, [_turn_record(t) for t in data["turns"]])
+
+
+def _turn_record(data: dict[str, Any]) -> TurnRecord:
+    return TurnRecord(
+        id=int(data["id"]),
+        session_id=int(data["session_id"]),
+        order=int(data["order"]),
+        question_id=data["question_id"],
+        question_text=data["question_text"],
+        reference_answer=data["reference_answer"],
+        category=data["category"],
+        answer=data["answer"],
+        grade=Grade.from_dict(data["grade"]) if data["grade"] is not None else None,
+        hints_used=int(data["hints_used"]),
+        skipped=bool(data["skipped"]),
+        follow_up_of=data["follow_up_of"],
+        shown_at=datetime.fromisoformat(data["shown_at"]),
+        submitted_at=datetime.fromisoformat(data["submitted_at"]),
+    )

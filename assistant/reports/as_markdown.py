@@ -1,0 +1,173 @@
+"""The Markdown report: readable as plain text, for a notes folder or a mentor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from assistant.grading.grade import Coverage, Grade
+from assistant.knowledge.models import Lang
+from assistant.reports.outline import (
+    QuestionBlock,
+    average_text,
+    clock_text,
+    models_and_banks,
+    notices,
+    question_blocks,
+    question_counts,
+    time_taken,
+    when_text,
+)
+from assistant.reports.wording import (
+    as_lang,
+    coverage_words,
+    label,
+    labelled,
+    note_words,
+    value_label,
+    verdict_words,
+)
+from assistant.store.records import SessionDetail, TurnRecord
+
+# Characters that would start emphasis, code, links, HTML or table cells in inline text. Inline
+# text never starts a line here, so line-start syntax (`#`, `-`, `>`, `1.`) cannot trigger.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+_MARKS = {Coverage.COVERED: "✔", Coverage.PARTIAL: "◐", Coverage.MISSED: "✘"}
+
+
+def inline(text: str) -> str:
+    """Text from a person or the bank, made inert for one line of Markdown."""
+    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def code_span(text: str) -> str:
+    """One line of a person's text as inline code: shown literally, whatever it contains."""
+    flat = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    ticks = "`" * (longest + 1)
+    # CommonMark strips one space from each side, so padding keeps edge backticks apart.
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
+
+
+def fenced(text: str) -> list[str]:
+    """A fenced block showing `text` exactly as typed, whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}text", *text.splitlines(), fence]
+
+
+def render_markdown(
+    details: Sequence[SessionDetail],
+    *,
+    generated_at: datetime,
+    tz: tzinfo | None,
+    lang: Lang | None,
+) -> str:
+    """The whole report; each session in its own language unless `lang` is given."""
+    head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
+    models, banks = models_and_banks(details)
+    lines = [
+        f"# {label('report_title', head_lang)}",
+        "",
+        f"- {label('generated', head_lang, when=when_text(generated_at, tz))}",
+        f"- {label('session_count', head_lang, n=len(details))}",
+        f"- {labelled('model', head_lang, inline(', '.join(models)) or '—')}",
+        f"- {labelled('bank', head_lang, inline(', '.join(banks)) or '—')}",
+        "",
+    ]
+    if not details:
+        lines += [f"*{label('no_sessions', head_lang)}*", ""]
+    for detail in details:
+        lines += _session(detail, tz, lang or as_lang(detail.session.lang))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
+    s = detail.session
+    facts = [
+        ("mode", inline(value_label(s.mode, lang))),
+        ("language", inline(s.lang)),
+        ("status", inline(value_label(s.status.value, lang))),
+        ("questions", question_counts(detail, lang)),
+        ("average", average_text(s)),
+        ("duration", clock_text(s.duration)),
+        ("model", inline(s.model_id) or "—"),
+        ("bank", inline(s.bank_version) or "—"),
+    ]
+    lines = [
+        f"## {label('session', lang, id=s.id)} — {when_text(s.started_at, tz)}",
+        "",
+        *(f"- {labelled(key, lang, value)}" for key, value in facts),
+        "",
+    ]
+    for notice in notices(detail, lang):
+        lines += [f"> **{notice}**", ""]
+    for n, block in enumerate(question_blocks(detail.turns), start=1):
+        lines += _block(block, n, lang)
+    return lines
+
+
+def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
+    lines = [f"### {label('question_n', lang, n=n)}. {inline(block.turn.question_text)}", ""]
+    lines += _turn(block.turn, lang)
+    for follow_up in block.follow_ups:
+        lines += [f"#### {label('follow_up', lang)}: {inline(follow_up.question_text)}", ""]
+        lines += _turn(follow_up, lang)
+    return lines
+
+
+def _turn(turn: TurnRecord, lang: Lang) -> list[str]:
+    facts = [
+        labelled("category", lang, inline(turn.category)),
+        labelled("score", lang, _score(turn, lang)),
+        labelled("hints", lang, turn.hints_used),
+        labelled("time_taken", lang, clock_text(time_taken(turn))),
+    ]
+    lines = [" · ".join(facts), "", f"**{label('answer', lang)}**", ""]
+    if turn.skipped and not turn.answer.strip():
+        lines += [f"*{label('skipped', lang)}*", ""]
+    elif not turn.answer.strip():
+        lines += [f"*{label('no_answer', lang)}*", ""]
+    else:
+        lines += [*fenced(turn.answer), ""]
+    if turn.grade is not None:
+        lines += _grade(turn.grade, lang)
+    lines += [f"**{label('reference', lang)}**", "", *_paragraphs(turn.reference_answer), ""]
+    return lines
+
+
+def _score(turn: TurnRecord, lang: Lang) -> str:
+    if turn.grade is None:
+        return label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
+    return f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
+
+
+def _grade(grade: Grade, lang: Lang) -> list[str]:
+    lines: list[str] = []
+    if grade.key_points:
+        lines += [f"**{label('key_points', lang)}**", ""]
+        for point in grade.key_points:
+            status = f"{coverage_words(point.status, lang)}: {inline(point.text)}"
+            row = f"- {_MARKS[point.status]} {status}"
+            if point.evidence and point.status is not Coverage.MISSED:
+                row += f" — {labelled('you_said', lang, code_span(point.evidence))}"
+            lines.append(row)
+        lines.append("")
+    if grade.notes:
+        lines += [f"**{label('notes', lang)}**", ""]
+        lines += [f"- {inline(note_words(note, lang))}" for note in grade.notes]
+        lines.append("")
+    return lines
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Bank text as Markdown paragraphs, inert, its blank-line breaks kept."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        if out:
+            out.append("")
+        out.append(inline(paragraph))
+    return out

@@ -1,0 +1,105 @@
+"""What every report format shows, worked out once: questions and follow-ups, notices, times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from assistant.knowledge.models import Lang
+from assistant.reports.wording import label
+from assistant.store.records import SessionDetail, SessionStatus, SessionSummary, TurnRecord
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """One main question of a session, with the follow-ups asked about it, in order."""
+
+    turn: TurnRecord
+    follow_ups: list[TurnRecord] = field(default_factory=list)
+
+
+def question_blocks(turns: Sequence[TurnRecord]) -> list[QuestionBlock]:
+    """The turns grouped under their main question, in the order they were asked."""
+    ids = {t.id for t in turns}
+    blocks: list[QuestionBlock] = []
+    by_id: dict[int, QuestionBlock] = {}
+    for turn in sorted(turns, key=lambda t: (t.order, t.id)):
+        parent = turn.follow_up_of
+        # A follow-up whose question is not in this session is shown on its own, not lost.
+        if parent is not None and parent in ids and parent in by_id:
+            by_id[parent].follow_ups.append(turn)
+            continue
+        block = QuestionBlock(turn)
+        blocks.append(block)
+        by_id[turn.id] = block
+    return blocks
+
+
+def notice_codes(detail: SessionDetail) -> list[str]:
+    """Why the numbers may be partial: `in-progress`, `abandoned`, `empty` (in that order)."""
+    codes: list[str] = []
+    status = detail.session.status
+    if status is SessionStatus.IN_PROGRESS:
+        codes.append("in-progress")
+    elif status is SessionStatus.ABANDONED:
+        codes.append("abandoned")
+    if not detail.turns:
+        codes.append("empty")
+    return codes
+
+
+def notices(detail: SessionDetail, lang: Lang) -> list[str]:
+    """What the reader must know before trusting the numbers, in words."""
+    return [label(f"notice_{code}", lang) for code in notice_codes(detail)]
+
+
+def time_taken(turn: TurnRecord) -> timedelta:
+    """From the question shown to the answer submitted (never negative)."""
+    return max(turn.submitted_at - turn.shown_at, timedelta(0))
+
+
+def clock_text(span: timedelta | None) -> str:
+    """`m:ss` or `h:mm:ss`; an em dash when unknown."""
+    if span is None:
+        return "—"
+    total = max(0, int(span.total_seconds()))
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def when_text(when: datetime, tz: tzinfo | None) -> str:
+    """A date and time for people, in `tz` (the local zone when None), with the zone's name."""
+    local = when.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def average_text(summary: SessionSummary) -> str:
+    """The session's average score out of 100, or an em dash when nothing is graded."""
+    return "—" if summary.average_score is None else f"{summary.average_score:.0f}/100"
+
+
+def question_counts(detail: SessionDetail, lang: Lang) -> str:
+    """Questions asked, answered, skipped, and follow-ups, in one line."""
+    main = [t for t in detail.turns if t.follow_up_of is None]
+    return label(
+        "question_counts",
+        lang,
+        asked=len(main),
+        answered=sum(1 for t in main if not t.skipped),
+        skipped=sum(1 for t in main if t.skipped),
+        follow_ups=len(detail.turns) - len(main),
+    )
+
+
+def distinct(values: Sequence[str]) -> list[str]:
+    """The values in first-seen order, without repeats or blanks."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def models_and_banks(details: Sequence[SessionDetail]) -> tuple[list[str], list[str]]:
+    """Every grading model and bank version the sessions name, first seen first."""
+    models = distinct([d.session.model_id for d in details])
+    banks = distinct([d.session.bank_version for d in details])
+    return models, banks

@@ -1,0 +1,102 @@
+"""The words of a report, in English and French: headings, labels and the notices it gives."""
+
+from __future__ import annotations
+
+from assistant.grading.feedback import coverage_label, note_text, verdict_label
+from assistant.grading.grade import Coverage, Note, Verdict
+from assistant.knowledge.models import Lang
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "report_title": ("Mock interview report", "Rapport d'entretien blanc"),
+    "generated": ("Generated {when}", "Généré le {when}"),
+    "session_count": ("{n} session(s)", "{n} session(s)"),
+    "no_sessions": (
+        "There is no session in this report.",
+        "Ce rapport ne contient aucune session.",
+    ),
+    "session": ("Session {id}", "Session {id}"),
+    "date": ("Date", "Date"),
+    "mode": ("Mode", "Mode"),
+    "language": ("Language", "Langue"),
+    "status": ("Status", "Statut"),
+    "questions": ("Questions", "Questions"),
+    "question_counts": (
+        "{asked} asked, {answered} answered, {skipped} skipped, {follow_ups} follow-up(s)",
+        "{asked} posées, {answered} répondues, {skipped} passées, {follow_ups} complément(s)",
+    ),
+    "average": ("Average score", "Note moyenne"),
+    "duration": ("Duration", "Durée"),
+    "model": ("Grading model", "Modèle de notation"),
+    "bank": ("Question bank", "Banque de questions"),
+    "notice_in-progress": (
+        "This session is still in progress: only the answers given so far are shown.",
+        "Cette session est encore en cours : seules les réponses déjà données figurent ici.",
+    ),
+    "notice_abandoned": (
+        "This session was abandoned before its last question.",
+        "Cette session a été abandonnée avant sa dernière question.",
+    ),
+    "notice_empty": (
+        "No question was answered in this session.",
+        "Aucune question n'a reçu de réponse pendant cette session.",
+    ),
+    "question_n": ("Question {n}", "Question {n}"),
+    "follow_up": ("Follow-up", "Complément"),
+    "category": ("Category", "Catégorie"),
+    "answer": ("Answer", "Réponse"),
+    "no_answer": ("(no answer)", "(pas de réponse)"),
+    "skipped": ("Skipped", "Passée"),
+    "score": ("Score", "Note"),
+    "not_graded": ("not graded yet", "pas encore notée"),
+    "hints": ("Hints used", "Indices utilisés"),
+    "time_taken": ("Time taken", "Temps de réponse"),
+    "key_points": ("Key points", "Points clés"),
+    "you_said": ("you said", "vous avez dit"),
+    "notes": ("Notes", "Remarques"),
+    "reference": ("Reference answer", "Réponse de référence"),
+    "none": ("none", "aucun"),
+    # values
+    "completed": ("completed", "terminée"),
+    "in-progress": ("in progress", "en cours"),
+    "abandoned": ("abandoned", "abandonnée"),
+    "practice": ("practice", "entraînement"),
+    "mock": ("mock", "blanc"),
+}
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    """The text for `key` in `lang`, with `values` filled in."""
+    en, fr = _LABELS[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def labelled(key: str, lang: Lang, value: object) -> str:
+    """`Label: value`, with the space French typography puts before the colon."""
+    return f"{label(key, lang)}{' :' if lang == 'fr' else ':'} {value}"
+
+
+def value_label(value: str, lang: Lang) -> str:
+    """A stored value (status, mode) in words; an unknown value is shown as stored."""
+    return label(value, lang) if value in _LABELS else value
+
+
+def as_lang(value: str) -> Lang:
+    """A stored language code as a Lang; anything unknown reads as English."""
+    return "fr" if value == "fr" else "en"
+
+
+def verdict_words(verdict: Verdict, lang: Lang) -> str:
+    """The verdict as the candidate was told it."""
+    return verdict_label(verdict, lang)
+
+
+def note_words(note: Note, lang: Lang) -> str:
+    """A grading note as the candidate was told it."""
+    return note_text(note, lang)
+
+
+def coverage_words(status: Coverage, lang: Lang) -> str:
+    """How a key point was covered, as the candidate was told it, capitalised."""
+    words = coverage_label(status, lang)
+    return words[:1].upper() + words[1:]

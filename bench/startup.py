@@ -1,0 +1,78 @@
+"""Time from process start to the first question on screen, in a real terminal (tmux).
+
+Runs, in the same session, a minimal one-line Textual app and `mock-interview --questions 3`
+(which skips the start screen), each several times, polling `tmux capture-pane` until the
+expected text is on screen. Prints the medians and their ratio (target: <= 2).
+
+    .venv/bin/python bench/startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def time_to_text(command: str, expected: str, env: dict[str, str], timeout: float = 60) -> float:
+    """Seconds from starting `command` in a fresh tmux session until `expected` is on screen."""
+    session = f"bench{os.getpid()}"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    env_prefix = " ".join(f"{k}={v}" for k, v in env.items())
+    start = time.perf_counter()
+    tmux_new = ["tmux", "new", "-d", "-s", session, "-x", "100", "-y", "30"]
+    subprocess.run([*tmux_new, f"env {env_prefix} {command}"], check=True)
+    try:
+        while time.perf_counter() - start < timeout:
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if expected in screen:
+                return time.perf_counter() - start
+            time.sleep(0.01)
+        raise TimeoutError(f"{expected!r} not seen within {timeout} s")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is needed: apt-get install tmux")
+    home = Path(tempfile.mkdtemp())
+    env = {
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "HF_HUB_OFFLINE": "1",
+        "TERM": "xterm-256color",
+    }
+    minimal = f"{BIN / 'python'} {ROOT / 'bench' / 'minimal_app.py'}"
+    app = f"{BIN / 'mock-interview'} --questions 3 --seed 1"
+    # One warm-up of each, so both read their files from the page cache.
+    time_to_text(minimal, "minimal app ready", env)
+    time_to_text(app, "Question 1 of 3", env)
+    base, ours = [], []
+    for _ in range(args.runs):
+        base.append(time_to_text(minimal, "minimal app ready", env))
+        ours.append(time_to_text(app, "Question 1 of 3", env))
+    b, o = statistics.median(base), statistics.median(ours)
+    print(f"minimal Textual app, first line on screen: median {b:.3f} s over {args.runs} runs")
+    print(f"mock-interview, first question on screen:  median {o:.3f} s over {args.runs} runs")
+    print(f"ratio: {o / b:.2f} (target <= 2)")
+    shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
