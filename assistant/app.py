@@ -48,6 +48,12 @@ class InterviewApp(App[None]):
 
         grader: Grader
 
+    @dataclass
+    class GraderFailed(Message):
+        """The grading model could not be loaded."""
+
+        reason: str
+
     def __init__(
         self,
         settings: Settings,
@@ -74,12 +80,12 @@ class InterviewApp(App[None]):
         """Wall-clock time (aware), for what the log records and the scheduler."""
         self.grader: Grader | None = None
         self.grader_error: str | None = None
+        self._grader_requested = False
         self.last_session_id: int | None = None
 
     # --- start-up -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._load_grader()
         for problem in self.bank_report.problems:
             self.notify(str(problem), title="Question pack skipped", severity="warning", timeout=15)
         if self.review_only:
@@ -89,11 +95,22 @@ class InterviewApp(App[None]):
         else:
             self.show_start()
 
+    def start_loading_grader(self) -> None:
+        """Load the model once, in a worker; screens call this after their first paint, since
+        importing torch in a thread holds the GIL and would delay that paint."""
+        if not self._grader_requested:
+            self._grader_requested = True
+            self._load_grader()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="model")
     def _load_grader(self) -> None:
         """Load the model off the UI thread; the first question is already on screen."""
-        grader = self.grader_loader()
-        self.post_message(self.GraderLoaded(grader))
+        try:
+            grader = self.grader_loader()
+        except Exception as exc:  # any failure: the interview goes on without grades
+            self.post_message(self.GraderFailed(str(exc) or type(exc).__name__))
+        else:
+            self.post_message(self.GraderLoaded(grader))
 
     @on(GraderLoaded)
     def grader_ready(self, event: GraderLoaded) -> None:
@@ -118,15 +135,16 @@ class InterviewApp(App[None]):
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
-        """A failed model load is reported; interviews go on, answers saved ungraded."""
+        """An export or backlog grading that failed is shown in a dialog."""
         if event.state is not WorkerState.ERROR:
             return
         if event.worker.group in ("export", "backlog"):
             self.report_error("Something went wrong", str(event.worker.error))
-            return
-        if event.worker.group != "model":
-            return
-        self.grader_error = str(event.worker.error)
+
+    @on(GraderFailed)
+    def grader_failed(self, event: GraderFailed) -> None:
+        """A failed model load is reported; interviews go on, answers saved ungraded."""
+        self.grader_error = event.reason
         self.notify(
             self.grader_error, title="Grading model unavailable", severity="error", timeout=20
         )

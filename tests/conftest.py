@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.grading.backend import SentenceTransformerBackend
+
 REPO = Path(__file__).resolve().parent.parent
 """The project root."""
 
@@ -26,3 +28,11 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     yield home
+
+
+@pytest.fixture(scope="session")
+def backend() -> SentenceTransformerBackend:
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole run (it takes seconds)."""
+    from assistant.grading.backend import load_backend
+
+    return load_backend()

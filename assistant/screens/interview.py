@@ -148,6 +148,7 @@ class InterviewScreen(Screen[int]):
         self.refresh_model_status()
         self._ask()
         self.set_interval(1.0, self._tick)
+        self.call_after_refresh(self.coach.start_loading_grader)
         self.editor.focus()
 
     # --- asking -------------------------------------------------------------------------

@@ -117,6 +117,7 @@ class StartScreen(Screen[StartChoice]):
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
+        self.call_after_refresh(self.coach.start_loading_grader)
 
     @on(Select.Changed, "#lang")
     def switch_language(self, event: Select.Changed) -> None:
