@@ -6,15 +6,20 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from assistant.interview.choices import load_last_choices
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.knowledge.loader import LoadReport, load_bank
 from assistant.knowledge.models import LANGS
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
+
+if TYPE_CHECKING:
+    from assistant.grading.scorer import Grader
+    from assistant.store import SessionStore
 
 
 def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
@@ -243,11 +248,24 @@ def _direct_interview(args: argparse.Namespace, settings: Settings) -> Interview
     )
 
 
+def _open_log(settings: Settings) -> SessionStore:
+    """Open the session log (imports SQLModel: kept out of start-up)."""
+    from assistant.store import open_store
+
+    return open_store(settings.db_path)
+
+
+def _load_grader(settings: Settings, bank_version: str) -> Grader:
+    """Load the grading model (imports numpy, torch: kept out of start-up)."""
+    from assistant.grading.scorer import load_grader
+
+    return load_grader(settings, bank_version)
+
+
 def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> int:
     """Open the interview app (on the review screen with `review`)."""
     from assistant.app import make_app
-    from assistant.grading.scorer import load_grader
-    from assistant.store import StoreError, open_store
+    from assistant.store import StoreError
 
     settings = _settings(args)
     if args.questions is not None and not 1 <= args.questions <= 50:
@@ -258,22 +276,27 @@ def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> i
     if not report.bank.questions:
         print("error: no question could be loaded; run `mock-interview kb check`", file=err)
         return 1
-    try:
-        store = open_store(settings.db_path)
-    except StoreError as exc:
-        print(f"error: {exc}", file=err)
-        return 1
     bank_version = report.bank.version
+    store: SessionStore | Callable[[], SessionStore]
+    if review:
+        try:
+            store = _open_log(settings)
+        except StoreError as exc:
+            print(f"error: {exc}", file=err)
+            return 1
+    else:
+        # Opened by the app right after the first paint, so the first question shows sooner.
+        store = partial(_open_log, settings)
     app = make_app(
         settings,
         report,
         store,
-        grader_loader=lambda: load_grader(settings, bank_version),
+        grader_loader=partial(_load_grader, settings, bank_version),
         interview=None if review else _direct_interview(args, settings),
         review=review,
     )
     app.run()
-    return 0
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

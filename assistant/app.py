@@ -54,11 +54,23 @@ class InterviewApp(App[None]):
 
         reason: str
 
+    @dataclass
+    class StoreOpened(Message):
+        """The session log is open."""
+
+        store: SessionStore
+
+    @dataclass
+    class StoreFailed(Message):
+        """The session log cannot be used; the message names the file and what to do."""
+
+        reason: str
+
     def __init__(
         self,
         settings: Settings,
         bank_report: LoadReport,
-        store: SessionStore,
+        store: SessionStore | Callable[[], SessionStore],
         *,
         grader_loader: Callable[[], Grader],
         interview: InterviewSettings | None = None,
@@ -70,7 +82,10 @@ class InterviewApp(App[None]):
         self.settings = settings
         self.bank_report = bank_report
         self.bank = bank_report.bank
-        self.store = store
+        # An open store (tests), or how to open one after the first paint (the command line).
+        self._store: SessionStore | None = None if callable(store) else store
+        self._store_opener = store if callable(store) else None
+        self._pending_session: tuple[InterviewScreen, InterviewSettings, list[str]] | None = None
         self.grader_loader = grader_loader
         self.direct_interview = interview
         self.review_only = review
@@ -80,8 +95,7 @@ class InterviewApp(App[None]):
         """Wall-clock time (aware), for what the log records and the scheduler."""
         self.grader: Grader | None = None
         self.grader_error: str | None = None
-        self._grader_requested = False
-        self.last_session_id: int | None = None
+        self._background_started = False
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -95,12 +109,63 @@ class InterviewApp(App[None]):
         else:
             self.show_start()
 
-    def start_loading_grader(self) -> None:
-        """Load the model once, in a worker; screens call this after their first paint, since
-        importing torch in a thread holds the GIL and would delay that paint."""
-        if not self._grader_requested:
-            self._grader_requested = True
+    @property
+    def store(self) -> SessionStore:
+        """The session log; screens reach it only once `store_ready` (right after start-up)."""
+        if self._store is None:
+            raise RuntimeError("the session log is not open yet")
+        return self._store
+
+    @property
+    def store_ready(self) -> bool:
+        """True once the session log is open."""
+        return self._store is not None
+
+    def start_background_work(self) -> None:
+        """Open the session log, then load the model, off the UI thread. Screens call this
+        after their first paint: importing SQLModel and torch holds the GIL and would delay it."""
+        if self._background_started:
+            return
+        self._background_started = True
+        if self._store_opener is not None:
+            self._open_store(self._store_opener)
+        else:
             self._load_grader()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="store")
+    def _open_store(self, opener: Callable[[], SessionStore]) -> None:
+        """Open (create, migrate) the session log."""
+        from assistant.store import StoreError
+
+        try:
+            store = opener()
+        except StoreError as exc:
+            self.post_message(self.StoreFailed(str(exc)))
+        else:
+            self.post_message(self.StoreOpened(store))
+
+    @on(StoreOpened)
+    def store_opened(self, event: StoreOpened) -> None:
+        """Start the session chosen before the log was open, offer resumption, load the model."""
+        self._store = event.store
+        if self._pending_session is not None:
+            screen, settings, plan = self._pending_session
+            self._pending_session = None
+            screen.attach_session(self._start_session(settings, plan))
+        if isinstance(self.screen, StartScreen):
+            offer = self._resume_offer(self.screen.lang)
+            if offer:
+                self.screen.offer_resume(offer)
+        self._load_grader()
+
+    @on(StoreFailed)
+    def store_failed(self, event: StoreFailed) -> None:
+        """Nothing can be recorded: say why and where, then leave (the file is left as it is)."""
+
+        def leave(_: None) -> None:
+            self.exit(return_code=1, message=f"error: {event.reason}")
+
+        self.push_screen(ErrorDialog("The session log cannot be used", event.reason), leave)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model")
     def _load_grader(self) -> None:
@@ -159,19 +224,23 @@ class InterviewApp(App[None]):
 
     def show_start(self) -> None:
         """The start screen, with last choices and any unfinished session offered."""
-        unfinished = self.store.unfinished_session()
-        offer = None
         initial = self.last_choices()
-        if unfinished is not None:
-            plan = unfinished.settings.get("plan") or []
-            offer = line(
-                "resume_offer",
-                initial.lang,
-                date=unfinished.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                answered=unfinished.answered_count,
-                total=len(plan) if isinstance(plan, list) else "?",
-            )
+        offer = self._resume_offer(initial.lang) if self.store_ready else None
         self.push_screen(StartScreen(initial, resume_offer=offer), self._started)
+
+    def _resume_offer(self, lang: Lang) -> str | None:
+        """The line offering the newest unfinished session, if there is one."""
+        unfinished = self.store.unfinished_session()
+        if unfinished is None:
+            return None
+        plan = unfinished.settings.get("plan")
+        return line(
+            "resume_offer",
+            lang,
+            date=unfinished.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            answered=unfinished.answered_count,
+            total=len(plan) if isinstance(plan, list) else "?",
+        )
 
     def _started(self, choice: StartChoice | None) -> None:
         if choice is None:
@@ -197,10 +266,16 @@ class InterviewApp(App[None]):
     def begin_interview(self, settings: InterviewSettings) -> None:
         """Choose the questions, open a session in the log, and ask the first one."""
         self.remember_choices(settings)
+        if self.store_ready:
+            states = self.store.learning_states()
+        else:
+            from assistant.store.peek import peek_learning_states
+
+            states = peek_learning_states(self.settings.db_path)
         questions = pick_questions(
             self.candidate_questions(settings),
             self.bank.categories,
-            self.store.learning_states(),
+            states,
             count=settings.count,
             now=self.now(),
             seed=settings.seed,
@@ -210,14 +285,20 @@ class InterviewApp(App[None]):
         if not questions:
             self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
             return
-        session_id = self.store.start_session(
+        plan = [q.id for q in questions]
+        session_id = self._start_session(settings, plan) if self.store_ready else None
+        screen = self._open_interview(Interview(questions, settings), session_id, resumed=False)
+        if session_id is None:
+            self._pending_session = (screen, settings, plan)
+
+    def _start_session(self, settings: InterviewSettings, plan: list[str]) -> int:
+        return self.store.start_session(
             mode=settings.mode.value,
             lang=settings.lang,
-            settings={**settings.to_dict(), "plan": [q.id for q in questions]},
+            settings={**settings.to_dict(), "plan": plan},
             model_id=self.grader.model_id if self.grader else self.settings.model,
             bank_version=self.bank.version,
         )
-        self._open_interview(Interview(questions, settings), session_id, resumed=False)
 
     def resume_interview(self) -> None:
         """Continue the newest unfinished session with the questions it had left."""
@@ -241,9 +322,12 @@ class InterviewApp(App[None]):
         if unfinished is not None:
             self.store.finish_session(unfinished.id, "abandoned")
 
-    def _open_interview(self, interview: Interview, session_id: int, *, resumed: bool) -> None:
-        self.last_session_id = session_id
-        self.push_screen(InterviewScreen(interview, session_id, resumed=resumed), self._ended)
+    def _open_interview(
+        self, interview: Interview, session_id: int | None, *, resumed: bool
+    ) -> InterviewScreen:
+        screen = InterviewScreen(interview, session_id, resumed=resumed)
+        self.push_screen(screen, self._ended)
+        return screen
 
     def _ended(self, session_id: int | None) -> None:
         if session_id is None:
@@ -268,6 +352,9 @@ class InterviewApp(App[None]):
         """The review screen (history of sessions)."""
         from assistant.screens.review import ReviewScreen
 
+        if not self.store_ready:
+            self.notify("The session log is still opening; try again in a moment.")
+            return
         self.push_screen(ReviewScreen(session_id=session_id), lambda _: then())
 
     # --- remembered choices -------------------------------------------------------------
@@ -327,7 +414,7 @@ class InterviewApp(App[None]):
 def make_app(
     settings: Settings,
     bank_report: LoadReport,
-    store: SessionStore,
+    store: SessionStore | Callable[[], SessionStore],
     *,
     grader_loader: Callable[[], Grader],
     interview: InterviewSettings | None = None,

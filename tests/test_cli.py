@@ -98,3 +98,64 @@ def test_where_prints_every_location(tmp_path: Path) -> None:
     for label in ("cache:", "config:", "shipped bank:", "extra packs:"):
         assert label in result.stdout
     assert not db.exists()
+
+
+def test_grade_command_grades_good_rows_and_names_bad_ones(tmp_path: Path) -> None:
+    answers = tmp_path / "class.csv"
+    answers.write_text(
+        "id,question_id,answer\n"
+        "s1,model-and-concept-drift,"
+        '"Model drift is when production data moves away from the training data, so '
+        "performance drops; concept drift is when the relation between inputs and target "
+        'changes."\n'
+        "s2,no-such-question,Something.\n"
+        "s3,model-and-concept-drift,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "grades.jsonl"
+    result = run_cli("grade", "--input", str(answers), "--output", str(out))
+    assert result.returncode == 1  # one bad row
+    assert ":3:" in result.stderr and "no-such-question" in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["s1", "s3"]
+    assert rows[0]["score"] > rows[1]["score"] == 0
+    assert rows[0]["model_id"] == "all-MiniLM-L6-v2"
+    assert rows[0]["key_points"][0]["id"] == "model-drift-definition"
+
+
+def test_grade_command_with_a_missing_model_says_what_was_tried(tmp_path: Path) -> None:
+    answers = tmp_path / "a.jsonl"
+    answers.write_text('{"question_id": "what-is-mlops", "answer": "x"}\n', encoding="utf-8")
+    result = run_cli("grade", "--input", str(answers), "--model", str(tmp_path / "no-model"))
+    assert result.returncode == 1
+    assert "error:" in result.stderr and str(tmp_path / "no-model") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_last_session_as_json_through_the_console_script(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from assistant.store import open_store
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        sid = store.start_session(
+            mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
+        )
+        when = datetime(2026, 1, 2, tzinfo=UTC)
+        store.record_turn(
+            sid,
+            order=1,
+            question_id="q",
+            question_text="Why?",
+            reference_answer="Because.",
+            category="fundamentals",
+            answer="<b>[bold]as typed",
+            shown_at=when,
+            submitted_at=when,
+        )
+    result = run_cli("export", "--last", "--format", "json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "<b>[bold]as typed" in json.loads(result.stdout).__repr__()
+    missing = run_cli("export", "99", "--db", str(db))
+    assert missing.returncode == 1 and "99" in missing.stderr

@@ -40,6 +40,10 @@ _LINES: dict[str, tuple[str, str]] = {
         "Réponse enregistrée. Elle sera notée dès que le modèle sera prêt.",
     ),
     "grading": ("Grading…", "Notation…"),
+    "log_opening": (
+        "The session log is still opening; send again in a moment.",
+        "Le journal des sessions s'ouvre encore ; renvoyez dans un instant.",
+    ),
     # status
     "model_loading": ("Loading the grading model…", "Chargement du modèle de notation…"),
     "model_ready": ("Grading model ready: {model}", "Modèle de notation prêt : {model}"),

@@ -80,7 +80,9 @@ class InterviewScreen(Screen[int]):
         pending: PendingAnswer
         grade: Grade
 
-    def __init__(self, interview: Interview, session_id: int, *, resumed: bool = False) -> None:
+    def __init__(
+        self, interview: Interview, session_id: int | None, *, resumed: bool = False
+    ) -> None:
         super().__init__()
         self.interview = interview
         self.session_id = session_id
@@ -135,8 +137,9 @@ class InterviewScreen(Screen[int]):
             },
             self.lang,
         )
-        detail = self.coach.store.get_session(self.session_id)
-        self._order = len(detail.turns) if detail is not None else 0
+        if self.resumed and self.session_id is not None:
+            detail = self.coach.store.get_session(self.session_id)
+            self._order = len(detail.turns) if detail is not None else 0
         self._started = self._question_started = self.coach.clock()
         settings = self.interview.settings
         if self.resumed:
@@ -148,7 +151,7 @@ class InterviewScreen(Screen[int]):
         self.refresh_model_status()
         self._ask()
         self.set_interval(1.0, self._tick)
-        self.call_after_refresh(self.coach.start_loading_grader)
+        self.call_after_refresh(self.coach.start_background_work)
         self.editor.focus()
 
     # --- asking -------------------------------------------------------------------------
@@ -185,6 +188,17 @@ class InterviewScreen(Screen[int]):
             )
         self.query_one("#progress", Static).update(" · ".join(parts))
 
+    def attach_session(self, session_id: int) -> None:
+        """The session log is open and this interview has its session."""
+        self.session_id = session_id
+
+    def _log_ready(self) -> bool:
+        """Whether answers can be saved; if not (the first instant), say so and keep the text."""
+        if self.session_id is None:
+            self.notify(line("log_opening", self.lang))
+            return False
+        return True
+
     def refresh_model_status(self) -> None:
         """Say whether the grader is loading, ready or unavailable; grade what waited."""
         status = self.query_one("#status", Static)
@@ -209,7 +223,7 @@ class InterviewScreen(Screen[int]):
     @on(AnswerEditor.Submitted)
     def submit_answer(self, event: AnswerEditor.Submitted) -> None:
         """Save the answer at once, then grade it."""
-        if self._awaiting_grade or self.interview.finished:
+        if self._awaiting_grade or self.interview.finished or not self._log_ready():
             return
         text = event.text
         if not text.strip():
@@ -220,6 +234,7 @@ class InterviewScreen(Screen[int]):
         self._record(text, skipped=False)
 
     def _record(self, text: str, *, skipped: bool) -> None:
+        assert self.session_id is not None
         step = self.interview.step
         self._order += 1
         turn_id = self.coach.store.record_turn(
@@ -358,7 +373,7 @@ class InterviewScreen(Screen[int]):
 
     def action_skip(self) -> None:
         """Skip the current question (recorded as skipped)."""
-        if self._awaiting_grade or self.interview.finished:
+        if self._awaiting_grade or self.interview.finished or not self._log_ready():
             return
         self._record("", skipped=True)
 
@@ -386,6 +401,8 @@ class InterviewScreen(Screen[int]):
 
     def action_end(self) -> None:
         """End the interview after a confirmation."""
+        if not self._log_ready():
+            return
 
         def decided(yes: bool | None) -> None:
             if yes:
@@ -402,6 +419,9 @@ class InterviewScreen(Screen[int]):
         """Close the session; the summary waits for grades still being computed."""
         if self._ending:
             return
+        if not self._log_ready():
+            return
+        assert self.session_id is not None
         self._ending = True
         self.editor.read_only = True
         self.coach.store.finish_session(self.session_id, "completed")
@@ -409,4 +429,5 @@ class InterviewScreen(Screen[int]):
         self._maybe_show_summary()
 
     def _show_summary(self) -> None:
+        assert self.session_id is not None
         self.dismiss(self.session_id)

@@ -117,7 +117,14 @@ class StartScreen(Screen[StartChoice]):
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
-        self.call_after_refresh(self.coach.start_loading_grader)
+        self.call_after_refresh(self.coach.start_background_work)
+
+    def offer_resume(self, text: str) -> None:
+        """Show the offer to resume an unfinished interview (once the log is open)."""
+        self.resume_offer = text
+        if not self.query("#resume-bar"):
+            self.choice = self._read()  # keep what was already changed on the form
+            self.refresh(recompose=True)
 
     @on(Select.Changed, "#lang")
     def switch_language(self, event: Select.Changed) -> None:

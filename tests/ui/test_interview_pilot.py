@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from assistant.app import InterviewApp
+from pathlib import Path
+
+from textual.widgets import Static
+
+from assistant.app import InterviewApp, make_app
 from assistant.grading.grade import Grade
 from assistant.interview.flow import InterviewSettings, Mode
+from assistant.knowledge.loader import LoadReport
+from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.summary import SummaryScreen
-from assistant.store import SessionStore
+from assistant.settings import Settings
+from assistant.store import SessionStore, open_store
 from assistant.widgets.answer_editor import AnswerEditor
 from assistant.widgets.transcript import Transcript, TranscriptEntry
-from tests.ui.conftest import AppFactory
+from tests.fakes import KeywordGrader
+from tests.ui.conftest import AppFactory, FrozenClock
 
 
 def transcript_text(app: InterviewApp) -> str:
@@ -94,7 +102,6 @@ async def test_answer_before_model_is_ready_is_saved_then_graded(
     import threading
 
     release = threading.Event()
-    from tests.fakes import KeywordGrader
 
     def slow_loader() -> KeywordGrader:
         release.wait(timeout=30)
@@ -160,3 +167,61 @@ async def test_mock_mode_gives_no_feedback_until_the_summary(
     detail = store.get_session(store.list_sessions()[0].id)
     assert detail is not None
     assert [t.grade is not None for t in detail.turns] == [True, True]
+
+
+async def test_first_question_shows_before_the_log_opens_then_answers_are_saved(
+    settings: Settings, bank_report: LoadReport, tmp_path: Path
+) -> None:
+    """The command line's path: the store is opened by the app after the first paint."""
+    opened: list[SessionStore] = []
+
+    def opener() -> SessionStore:
+        store = open_store(tmp_path / "deferred.db")
+        opened.append(store)
+        return store
+
+    app = make_app(
+        settings,
+        bank_report,
+        opener,
+        grader_loader=KeywordGrader,
+        interview=InterviewSettings(count=1, seed=1),
+        clock=FrozenClock(),
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        assert screen.interview.step.text("en") in transcript_text(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.store_ready and screen.session_id is not None
+        await type_and_submit(app, pilot, "An answer for the deferred log.")
+    (store,) = opened
+    detail = store.get_session(screen.session_id)
+    assert detail is not None and detail.turns[0].answer == "An answer for the deferred log."
+    store.close()
+
+
+async def test_an_unusable_log_is_reported_and_the_app_exits_with_an_error(
+    settings: Settings, bank_report: LoadReport, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"this is not a database" * 50)
+
+    app = make_app(
+        settings,
+        bank_report,
+        lambda: open_store(damaged),
+        grader_loader=KeywordGrader,
+        interview=InterviewSettings(count=1, seed=1),
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert str(damaged) in str(app.screen.query_one(".dialog-text", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert damaged.read_bytes() == b"this is not a database" * 50

@@ -1,0 +1,50 @@
+"""A read-only glance at the session log with the standard library alone.
+
+Choosing the first questions needs the learning state; reading it this way lets the first
+question reach the screen before SQLModel (about a quarter of a second to import) is loaded.
+The full store is opened right after, and it reports any problem with the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.knowledge.scheduler import LearningState
+
+_QUERY = (
+    "SELECT question_id, attempts, last_score, best_score, last_reviewed_at, due_at, card_json "
+    "FROM question_state"
+)
+
+
+def _utc(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def peek_learning_states(db_path: Path) -> dict[str, LearningState]:
+    """The learning states in `db_path`; empty when the file is missing or cannot be read."""
+    if not db_path.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)
+        try:
+            rows = conn.execute(_QUERY).fetchall()
+        finally:
+            conn.close()
+        return {
+            str(qid): LearningState(
+                attempts=int(attempts),
+                last_score=int(last),
+                best_score=int(best),
+                last_reviewed=_utc(str(reviewed)),
+                due=_utc(str(due)),
+                card_json=str(card),
+            )
+            for qid, attempts, last, best, reviewed, due, card in rows
+        }
+    except (sqlite3.Error, ValueError):
+        # Whatever is wrong, opening the store says it properly, naming the file.
+        return {}

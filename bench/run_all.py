@@ -1,0 +1,32 @@
+"""Run every benchmark in turn and print their numbers (`make bench`).
+
+Each script is run as its own process, so one's imports and caches do not favour another.
+The Mohler benchmark needs ../shared/benchmarks/mohler/mohler.csv and is skipped without it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+SCRIPTS = [
+    "grading_quality.py",
+    "grading_speed.py",
+    "grading_mohler.py",
+    "startup.py",
+    "export_all.py",
+]
+
+
+def main() -> int:
+    failed = 0
+    for script in SCRIPTS:
+        print(f"\n=== {script} ===", flush=True)
+        failed += subprocess.run([sys.executable, str(BENCH / script)], check=False).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
