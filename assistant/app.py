@@ -286,6 +286,9 @@ class InterviewApp(App[None]):
             self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
             return
         plan = [q.id for q in questions]
+        if self.store_ready:
+            # Starting afresh declines the unfinished interview that was on offer.
+            self.discard_unfinished()
         session_id = self._start_session(settings, plan) if self.store_ready else None
         screen = self._open_interview(Interview(questions, settings), session_id, resumed=False)
         if session_id is None:

@@ -58,10 +58,10 @@ _LINES: dict[str, tuple[str, str]] = {
     "on_question": ("this question {time}", "cette question {time}"),
     # feedback
     "score": ("Score {score}/100, {verdict}", "Note {score}/100, {verdict}"),
-    "covered": ("Covered", "Couvert"),
-    "partial": ("Partly covered", "Partiellement couvert"),
-    "missed": ("Missed", "Manqué"),
-    "evidence": ("you said", "vous avez dit"),
+    "covered": ("Covered: ", "Couvert : "),
+    "partial": ("Partly covered: ", "Partiellement couvert : "),
+    "missed": ("Missed: ", "Manqué : "),
+    "evidence": ("you said: ", "vous avez dit : "),
     "reference": ("Reference answer", "Réponse de référence"),
     "show_reference": (
         "Press Ctrl+R to see the reference answer.",

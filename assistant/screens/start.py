@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, SelectionList,
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
+from assistant.screens.bindings import relabel_bindings
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp
@@ -36,6 +37,7 @@ class StartScreen(Screen[StartChoice]):
         Binding("ctrl+s", "start", "Start", id="start.start", priority=True),
         Binding("ctrl+v", "review", "Review", id="start.review"),
         Binding("ctrl+l", "toggle_lang", "English/Français", id="start.lang"),
+        Binding("ctrl+r", "resume", "Resume", id="start.resume", show=False),
     ]
 
     lang: reactive[Lang] = reactive("en", recompose=True)
@@ -115,8 +117,14 @@ class StartScreen(Screen[StartChoice]):
                     yield Button(line("review", lang), id="review")
         yield Footer()
 
+    def watch_lang(self, lang: Lang) -> None:
+        """Footer labels follow the form's language."""
+        relabel_bindings(self, {"start": "start", "review": "review", "resume": "resume"}, lang)
+
     def on_mount(self) -> None:
-        self.query_one("#start", Button).focus()
+        self.watch_lang(self.lang)
+        # With an unfinished interview on offer, Enter resumes it.
+        self.query_one("#resume" if self.resume_offer else "#start", Button).focus()
         self.call_after_refresh(self.coach.start_background_work)
 
     def offer_resume(self, text: str) -> None:
@@ -125,6 +133,7 @@ class StartScreen(Screen[StartChoice]):
         if not self.query("#resume-bar"):
             self.choice = self._read()  # keep what was already changed on the form
             self.refresh(recompose=True)
+            self.call_after_refresh(lambda: self.query_one("#resume", Button).focus())
 
     @on(Select.Changed, "#lang")
     def switch_language(self, event: Select.Changed) -> None:
@@ -176,9 +185,10 @@ class StartScreen(Screen[StartChoice]):
         self.dismiss(StartChoice("review"))
 
     @on(Button.Pressed, "#resume")
-    def resume(self) -> None:
-        """Continue the unfinished interview."""
-        self.dismiss(StartChoice("resume"))
+    def action_resume(self) -> None:
+        """Continue the unfinished interview, when one is on offer."""
+        if self.resume_offer:
+            self.dismiss(StartChoice("resume"))
 
     @on(Button.Pressed, "#discard")
     def discard(self) -> None:

@@ -34,10 +34,10 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
         mark, style, label = marks[result.status]
         row = Text()
         row.append(f"{mark} ", style=style)
-        row.append(f"{line(label, lang)}: ", style=f"bold {style}")
+        row.append(line(label, lang), style=f"bold {style}")
         row.append(result.text)
         if result.evidence and result.status is not Coverage.MISSED:
-            row.append(f"\n    {line('evidence', lang)}: “", style="dim")
+            row.append(f"\n    {line('evidence', lang)}“", style="dim")
             row.append(result.evidence, style="dim italic")
             row.append("”", style="dim")
         parts.append(row)

@@ -12,6 +12,7 @@ from assistant.interview.flow import InterviewSettings, Mode
 from assistant.knowledge.loader import LoadReport
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
+from assistant.screens.start import StartScreen
 from assistant.screens.summary import SummaryScreen
 from assistant.settings import Settings
 from assistant.store import SessionStore, open_store
@@ -225,3 +226,33 @@ async def test_an_unusable_log_is_reported_and_the_app_exits_with_an_error(
         await pilot.pause()
     assert app.return_code == 1
     assert damaged.read_bytes() == b"this is not a database" * 50
+
+
+async def test_an_unfinished_interview_is_offered_and_resumed_where_it_stopped(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    first_app = make_test_app(InterviewSettings(count=3, seed=8, mode=Mode.MOCK))
+    async with first_app.run_test(size=(100, 32)) as pilot:
+        await first_app.workers.wait_for_complete()
+        screen = first_app.screen
+        assert isinstance(screen, InterviewScreen)
+        plan = [q.id for q in screen.interview.questions]
+        await type_and_submit(first_app, pilot, "An answer before the app is closed.")
+    # The app was closed mid-interview: the session stays in progress.
+    (session,) = store.list_sessions()
+    assert session.status.value == "in-progress"
+
+    second_app = make_test_app()
+    async with second_app.run_test(size=(100, 32)) as pilot:
+        await second_app.workers.wait_for_complete()
+        await pilot.pause()
+        start = second_app.screen
+        assert isinstance(start, StartScreen)
+        assert "1 of 3 answered" in str(start.query_one("#resume-text", Static).render())
+        await pilot.press("enter")  # the Resume button has the focus
+        await pilot.pause()
+        resumed = second_app.screen
+        assert isinstance(resumed, InterviewScreen)
+        assert resumed.session_id == session.id
+        assert resumed.interview.step.question.id == plan[1]
+        assert "Question 2 of 3" in str(resumed.query_one("#progress", Static).render())
