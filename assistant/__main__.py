@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from assistant.interview.choices import load_last_choices
 from assistant.interview.flow import InterviewSettings, Mode
+from assistant.knowledge.bank_cache import load_bank_cached
 from assistant.knowledge.loader import LoadReport, load_bank
 from assistant.knowledge.models import LANGS
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
@@ -271,7 +272,7 @@ def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> i
     if args.questions is not None and not 1 <= args.questions <= 50:
         print("error: --questions must be from 1 to 50", file=err)
         return 2
-    report = load_bank(_bank_dirs(settings))
+    report = load_bank_cached(_bank_dirs(settings), settings.cache_dir)
     _print_problems(report, err)
     if not report.bank.questions:
         print("error: no question could be loaded; run `mock-interview kb check`", file=err)

@@ -20,7 +20,10 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 class _Strict(BaseModel):
     """Base for bank models: unknown keys are typos and are rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: schemas are built on first validation, not at import (a cached bank needs none).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Localized(_Strict):
