@@ -6,17 +6,26 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    import yaml
 
 from assistant.knowledge.models import Category, Pack, PackHeader, Question
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
-# libyaml's parser when PyYAML was built with it (about ten times faster), else pure Python.
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _fast_loader() -> type[yaml.SafeLoader]:
+    """libyaml's parser when PyYAML was built with it (about ten times faster), else Python's.
+
+    PyYAML is imported here, not at module level: a start from the bank cache never parses YAML.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -160,12 +169,14 @@ def _assemble(packs: list[LoadedPack]) -> tuple[Bank, list[Problem], list[Path]]
 
 
 def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, None, None, None, f"cannot read the file: {exc}")]
     try:
-        data = yaml.load(text, Loader=_FAST_LOADER)
+        data = yaml.load(text, Loader=_fast_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -305,7 +316,9 @@ class _Locator:
 
     def line(self, loc: Sequence[int | str]) -> int | None:
         if not self._composed:
-            self._root = yaml.compose(self._text, Loader=_FAST_LOADER)
+            import yaml
+
+            self._root = yaml.compose(self._text, Loader=_fast_loader())
             self._composed = True
         node = self._root
         best = node.start_mark.line + 1 if node is not None else None
@@ -319,6 +332,8 @@ class _Locator:
 
     @staticmethod
     def _child(node: yaml.Node | None, key: int | str) -> yaml.Node | None:
+        import yaml
+
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if k.value == key:
@@ -336,8 +351,10 @@ class _Locator:
 
 def _question_lines(path: Path) -> dict[str, int]:
     """Line of each question's id in a pack file (for problems found after validation)."""
+    import yaml
+
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_fast_loader())
     except (OSError, yaml.YAMLError):
         return {}
     out: dict[str, int] = {}
