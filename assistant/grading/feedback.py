@@ -32,7 +32,7 @@ _NOTES: dict[NoteCode, dict[str, str]] = {
         "fr": "Aucune réponse n'a été donnée.",
     },
     NoteCode.DONT_KNOW: {
-        "en": "You said you don't know: the reference answer below shows what was expected.",
+        "en": "You said you don't know: the reference answer shows what was expected.",
         "fr": "Vous avez dit ne pas savoir : la réponse de référence montre ce qui était attendu.",
     },
     NoteCode.OTHER_LANGUAGE: {
