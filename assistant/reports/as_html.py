@@ -147,7 +147,7 @@ def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
     for follow_up in block.follow_ups:
         parts += [
             '<div class="follow-up">',
-            f"<h4>{_e(label('follow_up', lang))}: {_e(follow_up.question_text)}</h4>",
+            f"<h4>{_e(labelled('follow_up', lang, follow_up.question_text))}</h4>",
             *_turn(follow_up, lang),
             "</div>",
         ]

@@ -21,6 +21,7 @@ from assistant.reports.outline import (
 )
 from assistant.reports.wording import (
     as_lang,
+    colon,
     coverage_words,
     label,
     labelled,
@@ -114,7 +115,7 @@ def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
     lines = [f"### {label('question_n', lang, n=n)}. {inline(block.turn.question_text)}", ""]
     lines += _turn(block.turn, lang)
     for follow_up in block.follow_ups:
-        lines += [f"#### {label('follow_up', lang)}: {inline(follow_up.question_text)}", ""]
+        lines += [f"#### {labelled('follow_up', lang, inline(follow_up.question_text))}", ""]
         lines += _turn(follow_up, lang)
     return lines
 
@@ -150,7 +151,7 @@ def _grade(grade: Grade, lang: Lang) -> list[str]:
     if grade.key_points:
         lines += [f"**{label('key_points', lang)}**", ""]
         for point in grade.key_points:
-            status = f"{coverage_words(point.status, lang)}: {inline(point.text)}"
+            status = f"{coverage_words(point.status, lang)}{colon(lang)} {inline(point.text)}"
             row = f"- {_MARKS[point.status]} {status}"
             if point.evidence and point.status is not Coverage.MISSED:
                 row += f" — {labelled('you_said', lang, code_span(point.evidence))}"

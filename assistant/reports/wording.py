@@ -71,9 +71,14 @@ def label(key: str, lang: Lang, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def colon(lang: Lang) -> str:
+    """A colon, with the space French typography puts before it."""
+    return " :" if lang == "fr" else ":"
+
+
 def labelled(key: str, lang: Lang, value: object) -> str:
-    """`Label: value`, with the space French typography puts before the colon."""
-    return f"{label(key, lang)}{' :' if lang == 'fr' else ':'} {value}"
+    """`Label: value` (`Label : value` in French)."""
+    return f"{label(key, lang)}{colon(lang)} {value}"
 
 
 def value_label(value: str, lang: Lang) -> str:
