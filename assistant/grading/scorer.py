@@ -57,6 +57,8 @@ class ScoringParameters:
     data; assignments 7-12 give the same Pearson r (bench/grading_mohler.py prints both).
     """
 
+    match_clauses: bool = True
+    """Match key points with the clauses of long sentences too, not only whole sentences."""
     question_demotion: float = 0.6
     """Share of each vector's component along the question that is removed before comparing."""
     coverage_low: float = 0.10
@@ -152,7 +154,10 @@ class Evidence:
     answer: str
     answer_lang: str | None
     segmentation: Segmentation
+    piece_vectors: Vectors
+    """One unit vector per piece of the segmentation (clauses of long sentences)."""
     segment_vectors: Vectors
+    """One unit vector per segment (sentence or window), pooled from its pieces."""
     question_vector: Vectors
     reference_vector: Vectors
     point_vectors: Vectors
@@ -226,12 +231,12 @@ class Grader:
         for target, _ in items:
             bank_texts.extend(self._bank_texts(target))
         bank = self._bank_vectors(bank_texts)
-        # An answer the model reads in one pass gets all its sentence vectors from that pass;
+        # An answer the model reads in one pass gets all its piece vectors from that pass;
         # a longer one has its pieces encoded one by one (in one batch).
         pooled = [
             i
             for i, seg in enumerate(segmentations)
-            if seg.segments and seg.starts is not None and not seg.exceeds_model
+            if seg.pieces and seg.starts is not None and not seg.exceeds_model
         ]
         pooled_vectors = dict(
             zip(
@@ -244,25 +249,27 @@ class Grader:
             )
         )
         separate = [
-            i for i, seg in enumerate(segmentations) if seg.segments and i not in pooled_vectors
+            i for i, seg in enumerate(segmentations) if seg.pieces and i not in pooled_vectors
         ]
-        pieces = [piece for i in separate for piece in segmentations[i].segments]
+        pieces = [piece for i in separate for piece in segmentations[i].pieces]
         encoded = self.backend.encode(pieces) if pieces else _NO_VECTORS
         separate_vectors: dict[int, Vectors] = {}
         start = 0
         for i in separate:
-            end = start + len(segmentations[i].segments)
+            end = start + len(segmentations[i].pieces)
             separate_vectors[i] = encoded[start:end]
             start = end
         out: list[Evidence] = []
         for i, ((target, _), text, seg) in enumerate(zip(items, texts, segmentations, strict=True)):
+            piece_vectors = pooled_vectors.get(i, separate_vectors.get(i, _NO_VECTORS))
             out.append(
                 Evidence(
                     target=target,
                     answer=text,
                     answer_lang=detect_language(text),
                     segmentation=seg,
-                    segment_vectors=pooled_vectors.get(i, separate_vectors.get(i, _NO_VECTORS)),
+                    piece_vectors=piece_vectors,
+                    segment_vectors=_segment_vectors(seg, piece_vectors),
                     question_vector=bank[target.question],
                     reference_vector=self._reference_vector(target.reference, bank),
                     point_vectors=np.stack([bank[t] for _, t in target.points()]),
@@ -330,7 +337,8 @@ def score_evidence(
 
     p = params
     q = evidence.question_vector
-    segments = _demote(evidence.segment_vectors, q, p.question_demotion)
+    texts, vectors = _candidates(evidence, p)
+    segments = _demote(vectors, q, p.question_demotion)
     kp = _demote(evidence.point_vectors, q, p.question_demotion)
     whole_raw = _unit(evidence.segment_vectors.mean(axis=0))
     whole = _demote(whole_raw, q, p.question_demotion)
@@ -393,13 +401,24 @@ def score_evidence(
             if sim >= p.partial_at
             else Coverage.MISSED
         )
-        evidence_text = (
-            evidence.segmentation.segments[int(best[i])] if sim >= p.partial_at else None
-        )
+        evidence_text = texts[int(best[i])] if sim >= p.partial_at else None
         results.append(KeyPointResult(pid, text, status, round(sim, 4), evidence_text))
     return replace(
         base, score=score, verdict=verdict_for(score, p), key_points=results, notes=notes
     )
+
+
+def _candidates(evidence: Evidence, params: ScoringParameters) -> tuple[list[str], Vectors]:
+    """What each key point is matched against: every sentence, and the clauses of long ones."""
+    seg = evidence.segmentation
+    texts = list(seg.segments)
+    if not params.match_clauses:
+        return texts, evidence.segment_vectors
+    split = [j for j, owner in enumerate(seg.piece_of) if seg.piece_of.count(owner) > 1]
+    if not split:
+        return texts, evidence.segment_vectors
+    texts += [seg.pieces[j] for j in split]
+    return texts, np.vstack([evidence.segment_vectors, evidence.piece_vectors[split]])
 
 
 def verdict_for(score: int, params: ScoringParameters = DEFAULT_PARAMETERS) -> Verdict:
@@ -497,6 +516,20 @@ def load_grader(settings: Settings, bank_version: str) -> Grader:
     from assistant.grading.backend import load_backend
 
     return Grader(load_backend(settings.model), EmbeddingCache(settings.cache_dir), bank_version)
+
+
+def _segment_vectors(seg: Segmentation, piece_vectors: Vectors) -> Vectors:
+    """Each segment's vector from its pieces: their mean weighted by length, renormalised (the
+    pieces' vectors are token means, so this is close to the segment's own token mean)."""
+    if len(seg.pieces) == len(seg.segments):
+        return piece_vectors
+    weights = np.array([len(piece.split()) for piece in seg.pieces], dtype=np.float32)
+    owners = np.array(seg.piece_of)
+    rows = [
+        _unit((weights[owners == i, None] * piece_vectors[owners == i]).sum(axis=0))
+        for i in range(len(seg.segments))
+    ]
+    return np.stack(rows).astype(np.float32)
 
 
 def _unit(vector: Vectors) -> Vectors:

@@ -24,6 +24,12 @@ statement inside a wall of text still dominates its window's embedding."""
 WINDOW_OVERLAP = 0.25
 """Share of a window repeated at the start of the next, so no statement straddles a cut unseen."""
 
+CLAUSE_SPLIT_WORDS = 12
+"""A sentence at least this long is also read clause by clause: a run-on sentence listing steps
+("I package it, upload it, configure autoscaling, then monitor it") makes several statements,
+and each key point is best matched with the clause that makes it."""
+
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:then|puis|ensuite)\b)", re.IGNORECASE)
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "ex.", "approx.", "resp.", "p.ex.")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
@@ -44,8 +50,12 @@ class Segmentation:
     """What the model reads at once, special tokens excluded."""
     windowed: bool
     """True when at least one sentence was itself too long and was cut into windows."""
+    pieces: tuple[str, ...] = ()
+    """The finest cut: each segment, or its clauses when it is a long sentence (in order)."""
+    piece_of: tuple[int, ...] = ()
+    """For each piece, the index of the segment it belongs to."""
     starts: tuple[int, ...] | None = None
-    """Character offset of each segment in the answer, when every one could be located."""
+    """Character offset of each piece in the answer, when every one could be located."""
 
     @property
     def exceeds_model(self) -> bool:
@@ -76,6 +86,23 @@ def split_sentences(text: str) -> list[str]:
     return merged
 
 
+def split_clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (cut at , ; : and before "then"); short ones stay whole."""
+    if len(sentence.split()) < CLAUSE_SPLIT_WORDS:
+        return [sentence]
+    merged: list[str] = []
+    for part in (p.strip().rstrip(",;:").rstrip() for p in _CLAUSE_BREAK.split(sentence)):
+        if not part:
+            continue
+        if merged and (
+            len(part.split()) < MIN_SEGMENT_WORDS or len(merged[-1].split()) < MIN_SEGMENT_WORDS
+        ):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged if len(merged) > 1 else [sentence]
+
+
 def segment_answer(text: str, count_tokens: TokenCounter, max_seq_length: int) -> Segmentation:
     """Split `text` into sentences, and sentences longer than the model reads into windows."""
     budget = max(8, max_seq_length - SPECIAL_TOKENS)
@@ -91,12 +118,20 @@ def segment_answer(text: str, count_tokens: TokenCounter, max_seq_length: int) -
         else:
             windowed = True
             segments.extend(_windows(sentence, count_tokens, min(budget, WINDOW_TOKENS)))
+    pieces: list[str] = []
+    piece_of: list[int] = []
+    for index, segment in enumerate(segments):
+        for clause in [segment] if windowed else split_clauses(segment):
+            pieces.append(clause)
+            piece_of.append(index)
     return Segmentation(
         tuple(segments),
         sum(counts),
         budget,
         windowed,
-        None if windowed else _starts(text, segments),
+        tuple(pieces),
+        tuple(piece_of),
+        None if windowed else _starts(text, pieces),
     )
 
 

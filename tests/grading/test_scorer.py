@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from assistant.grading.grade import Coverage, Grade, NoteCode, Verdict
 from assistant.grading.scorer import Grader, GradingTarget
@@ -166,3 +167,30 @@ def test_grade_many_matches_grade(grader: Grader, drift_en: GradingTarget) -> No
     # Batching pads texts together, which moves similarities in the last float digits only.
     assert all(abs(m.score - o.score) <= 1 for m, o in zip(many, one_by_one, strict=True))
     assert [m.verdict for m in many][2:] == [Verdict.NO_ANSWER, Verdict.NO_ANSWER]
+
+
+def test_a_run_on_sentence_is_credited_clause_by_clause(grader: Grader) -> None:
+    """Each step listed in one long sentence counts, with its own clause as the evidence."""
+    target = GradingTarget(
+        question="How do you deploy a machine learning model to the cloud?",
+        reference="Package the model, upload it to a managed service, secure it, monitor it.",
+        key_points=[
+            ("scaling", "Auto-scaling is configured so the deployed model handles varying load."),
+            ("security", "Access controls and encryption are put in place to secure the model."),
+        ],
+    )
+    answer = (
+        "I put the model in a container with its dependencies, push it to a managed service, "
+        "set up access control and encryption, then configure autoscaling for traffic peaks."
+    )
+    with_clauses = grader.grade(target, answer)
+    by_id = {k.id: k for k in with_clauses.key_points}
+    assert by_id["security"].status is not Coverage.MISSED
+    assert by_id["security"].evidence == "set up access control and encryption"
+    assert by_id["scaling"].evidence == "then configure autoscaling for traffic peaks."
+    whole_sentences = Grader(
+        grader.backend, grader.cache, params=replace(grader.params, match_clauses=False)
+    ).grade(target, answer)
+    assert sum(k.similarity for k in with_clauses.key_points) > sum(
+        k.similarity for k in whole_sentences.key_points
+    )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from assistant.grading.language import detect_language
-from assistant.grading.segment import segment_answer, split_sentences
+from assistant.grading.segment import segment_answer, split_clauses, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,30 @@ def test_many_short_sentences_exceed_the_model_without_windows() -> None:
     seg = segment_answer(text, word_counter, max_seq_length=50)
     assert seg.exceeds_model and not seg.windowed
     assert len(seg.segments) == 30
+
+
+def test_long_sentence_is_also_cut_into_clauses() -> None:
+    run_on = (
+        "I package the model with its dependencies in a container, upload it to SageMaker, "
+        "create an endpoint, configure autoscaling, access control and encryption, then monitor it."
+    )
+    assert split_clauses(run_on) == [
+        "I package the model with its dependencies in a container",
+        "upload it to SageMaker",
+        "create an endpoint configure autoscaling",
+        "access control and encryption",
+        "then monitor it.",
+    ]
+    assert split_clauses("Drift, in short, hurts models.") == ["Drift, in short, hurts models."]
+
+
+def test_clauses_are_pieces_of_their_sentence_with_their_offsets() -> None:
+    first = "A short one here."
+    second = "We version data with DVC, code with Git, and models in a registry always."
+    text = f"{first} {second}"
+    seg = segment_answer(text, word_counter, 256)
+    assert seg.segments == (first, second)
+    assert seg.pieces[0] == first
+    assert seg.piece_of == (0, 1, 1, 1)
+    assert seg.starts is not None
+    assert [text[start:].split()[0] for start in seg.starts] == ["A", "We", "code", "and"]
