@@ -256,3 +256,19 @@ async def test_an_unfinished_interview_is_offered_and_resumed_where_it_stopped(
         assert resumed.session_id == session.id
         assert resumed.interview.step.question.id == plan[1]
         assert "Question 2 of 3" in str(resumed.query_one("#progress", Static).render())
+
+
+async def test_every_interview_action_is_in_the_command_palette(make_test_app: AppFactory) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=3, lang="fr"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        # Labelled in the interview's language, like the footer.
+        assert {"Indice", "Passer", "Répéter", "Référence", "Terminer"} <= titles
+        hint = next(c for c in app.get_system_commands(app.screen) if c.title == "Indice")
+        app.call_later(hint.callback)  # as the palette runs the command it selected
+        await pilot.pause()
+        await pilot.pause()
+        first_hint = app.screen.interview.step.question.hints[0].fr  # type: ignore[attr-defined]
+        assert first_hint in transcript_text(app)
