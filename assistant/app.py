@@ -24,11 +24,11 @@ from assistant.knowledge.scheduler import pick_questions
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.start import StartChoice, StartScreen
-from assistant.screens.summary import SummaryChoice, SummaryScreen
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.grading.scorer import Grader
+    from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
 
 
@@ -335,6 +335,8 @@ class InterviewApp(App[None]):
     def _ended(self, session_id: int | None) -> None:
         if session_id is None:
             return
+        from assistant.screens.summary import SummaryScreen  # rich tables: not needed at start
+
         self.push_screen(SummaryScreen(session_id), self._after_summary)
 
     def _after_summary(self, choice: SummaryChoice | None) -> None:

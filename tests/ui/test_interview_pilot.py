@@ -272,3 +272,20 @@ async def test_every_interview_action_is_in_the_command_palette(make_test_app: A
         await pilot.pause()
         first_hint = app.screen.interview.step.question.hints[0].fr  # type: ignore[attr-defined]
         assert first_hint in transcript_text(app)
+
+
+async def test_a_very_long_paste_is_kept_whole_and_graded_in_parts(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    """A 20,000-character paste: shown as typed, saved whole, nothing cut off."""
+    app = make_test_app(InterviewSettings(count=2, seed=6))
+    paste = " ".join(f"Sentence {n} about [red]drift[/red] and monitoring." for n in range(400))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await type_and_submit(app, pilot, paste)
+        assert isinstance(app.screen, InterviewScreen)
+        answers = [m for m in app.screen.query(TranscriptEntry) if m.has_class("candidate")]
+        assert str(answers[0].render()) == paste
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None and detail.turns[0].answer == paste
+    assert detail.turns[0].grade is not None
