@@ -219,6 +219,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return 1
+    bank = load_bank_cached(_bank_dirs(settings), settings.cache_dir).bank
     with store:
         return export_command(
             store,
@@ -229,6 +230,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             output=args.output,
             out=out,
             err=err,
+            category_title=bank.category_title,
         )
 
 

@@ -388,7 +388,13 @@ class InterviewApp(App[None]):
         detail = self.store.get_session(session_id)
         if detail is None:
             return
-        path = write_report([detail], "md", reports_dir(), generated_at=self.now())
+        path = write_report(
+            [detail],
+            "md",
+            reports_dir(),
+            generated_at=self.now(),
+            category_title=self.bank.category_title,
+        )
         self.call_from_thread(self.notify, line("exported", lang, path=path), timeout=10)
 
     # --- everything else ----------------------------------------------------------------

@@ -20,7 +20,9 @@ from assistant.reports.outline import (
     when_text,
 )
 from assistant.reports.wording import (
+    CategoryTitle,
     as_lang,
+    category_id,
     coverage_words,
     label,
     labelled,
@@ -79,6 +81,7 @@ def render_html(
     generated_at: datetime,
     tz: tzinfo | None,
     lang: Lang | None,
+    category_title: CategoryTitle = category_id,
 ) -> str:
     """The whole page; each session in its own language unless `lang` is given."""
     head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
@@ -106,7 +109,7 @@ def render_html(
     if not details:
         parts.append(f'<p class="empty">{_e(label("no_sessions", head_lang))}</p>')
     for detail in details:
-        parts += _session(detail, tz, lang or as_lang(detail.session.lang))
+        parts += _session(detail, tz, lang or as_lang(detail.session.lang), category_title)
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -115,7 +118,9 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
+def _session(
+    detail: SessionDetail, tz: tzinfo | None, lang: Lang, category_title: CategoryTitle
+) -> list[str]:
     s = detail.session
     facts = [
         ("mode", value_label(s.mode, lang)),
@@ -136,33 +141,37 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
     ]
     parts += [f'<p class="notice">{_e(notice)}</p>' for notice in notices(detail, lang)]
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        parts += _block(block, n, lang)
+        parts += _block(block, n, lang, category_title)
     parts.append("</section>")
     return parts
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
+def _block(block: QuestionBlock, n: int, lang: Lang, category_title: CategoryTitle) -> list[str]:
     heading = f"{label('question_n', lang, n=n)}. {block.turn.question_text}"
-    parts = ['<div class="turn">', f"<h3>{_e(heading)}</h3>", *_turn(block.turn, lang)]
+    parts = [
+        '<div class="turn">',
+        f"<h3>{_e(heading)}</h3>",
+        *_turn(block.turn, lang, category_title),
+    ]
     for follow_up in block.follow_ups:
         parts += [
             '<div class="follow-up">',
             f"<h4>{_e(labelled('follow_up', lang, follow_up.question_text))}</h4>",
-            *_turn(follow_up, lang),
+            *_turn(follow_up, lang, category_title),
             "</div>",
         ]
     parts.append("</div>")
     return parts
 
 
-def _turn(turn: TurnRecord, lang: Lang) -> list[str]:
+def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[str]:
     if turn.grade is None:
         score = label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
     else:
         score = f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
     facts = " · ".join(
         [
-            labelled("category", lang, turn.category),
+            labelled("category", lang, category_title(turn.category, lang)),
             labelled("score", lang, score),
             labelled("hints", lang, turn.hints_used),
             labelled("time_taken", lang, clock_text(time_taken(turn))),

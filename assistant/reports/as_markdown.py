@@ -20,7 +20,9 @@ from assistant.reports.outline import (
     when_text,
 )
 from assistant.reports.wording import (
+    CategoryTitle,
     as_lang,
+    category_id,
     colon,
     coverage_words,
     label,
@@ -66,6 +68,7 @@ def render_markdown(
     generated_at: datetime,
     tz: tzinfo | None,
     lang: Lang | None,
+    category_title: CategoryTitle = category_id,
 ) -> str:
     """The whole report; each session in its own language unless `lang` is given."""
     head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
@@ -82,11 +85,13 @@ def render_markdown(
     if not details:
         lines += [f"*{label('no_sessions', head_lang)}*", ""]
     for detail in details:
-        lines += _session(detail, tz, lang or as_lang(detail.session.lang))
+        lines += _session(detail, tz, lang or as_lang(detail.session.lang), category_title)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
+def _session(
+    detail: SessionDetail, tz: tzinfo | None, lang: Lang, category_title: CategoryTitle
+) -> list[str]:
     s = detail.session
     facts = [
         ("mode", inline(value_label(s.mode, lang))),
@@ -107,22 +112,22 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang) -> list[str]:
     for notice in notices(detail, lang):
         lines += [f"> **{notice}**", ""]
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        lines += _block(block, n, lang)
+        lines += _block(block, n, lang, category_title)
     return lines
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang) -> list[str]:
+def _block(block: QuestionBlock, n: int, lang: Lang, category_title: CategoryTitle) -> list[str]:
     lines = [f"### {label('question_n', lang, n=n)}. {inline(block.turn.question_text)}", ""]
-    lines += _turn(block.turn, lang)
+    lines += _turn(block.turn, lang, category_title)
     for follow_up in block.follow_ups:
         lines += [f"#### {labelled('follow_up', lang, inline(follow_up.question_text))}", ""]
-        lines += _turn(follow_up, lang)
+        lines += _turn(follow_up, lang, category_title)
     return lines
 
 
-def _turn(turn: TurnRecord, lang: Lang) -> list[str]:
+def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[str]:
     facts = [
-        labelled("category", lang, inline(turn.category)),
+        labelled("category", lang, inline(category_title(turn.category, lang))),
         labelled("score", lang, _score(turn, lang)),
         labelled("hints", lang, turn.hints_used),
         labelled("time_taken", lang, clock_text(time_taken(turn))),

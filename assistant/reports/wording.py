@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.grading.feedback import coverage_label, note_text, verdict_label
 from assistant.grading.grade import Coverage, Note, Verdict
 from assistant.knowledge.models import Lang
@@ -69,6 +71,15 @@ def label(key: str, lang: Lang, **values: object) -> str:
     en, fr = _LABELS[key]
     text = en if lang == "en" else fr
     return text.format(**values) if values else text
+
+
+CategoryTitle = Callable[[str, Lang], str]
+"""A category's display name in a language (the bank's `category_title`)."""
+
+
+def category_id(category: str, lang: Lang) -> str:
+    """The category as stored: the report's default when no bank is at hand."""
+    return category
 
 
 def colon(lang: Lang) -> str:

@@ -797,7 +797,13 @@ class ReviewScreen(Screen[None]):
     ) -> None:
         """Read, render and write the report off the UI thread (thousands of sessions take time)."""
         details = [d for d in (store.get_session(i) for i in session_ids) if d is not None]
-        path = write_report(details, fmt, reports_dir(), generated_at=generated_at)
+        path = write_report(
+            details,
+            fmt,
+            reports_dir(),
+            generated_at=generated_at,
+            category_title=self.coach.bank.category_title,
+        )
         self.post_message(self.ReportWritten(path, len(details)))
 
     @on(ReportWritten)

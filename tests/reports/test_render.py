@@ -176,3 +176,25 @@ def test_lang_overrides_each_session_language() -> None:
     text = render_report([in_progress_session()], "md", generated_at=GENERATED_AT, lang="en")
     assert "This session is still in progress" in text
     assert "en cours" not in text
+
+
+def test_markdown_and_html_name_categories_by_their_bank_title() -> None:
+    """Given the bank's titles, a mentor reads "Fondamentaux", not the id "fundamentals"."""
+    from assistant.knowledge.loader import load_bank
+    from assistant.settings import shipped_bank_dir
+
+    bank = load_bank([shipped_bank_dir()]).bank
+    details = [full_session()]
+    assert details[0].turns[0].category == "fundamentals"
+    for fmt in ("md", "html"):
+        titled = render_report(
+            details,
+            fmt,  # type: ignore[arg-type]
+            generated_at=GENERATED_AT,
+            tz=UTC,
+            lang="fr",
+            category_title=bank.category_title,
+        )
+        assert "Fondamentaux" in titled
+        plain = render_report(details, fmt, generated_at=GENERATED_AT, tz=UTC, lang="fr")  # type: ignore[arg-type]
+        assert "Fondamentaux" not in plain and "fundamentals" in plain
