@@ -57,12 +57,12 @@ class ErrorDialog(ModalScreen[None]):
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
-        self._title = title
+        self._heading = title
         self._message = message
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
-            yield Static(self._title, markup=False, classes="dialog-title")
+            yield Static(self._heading, markup=False, classes="dialog-title")
             yield Static(self._message, markup=False, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="error", id="ok")

@@ -94,6 +94,7 @@ class InterviewScreen(Screen[int]):
         self._in_flight = 0
         self._awaiting_grade = False
         self._ending = False
+        self._summary_requested = False
         self._last_graded: PendingAnswer | None = None
         self._grading_note: TranscriptEntry | None = None
         self._started = 0.0
@@ -312,7 +313,9 @@ class InterviewScreen(Screen[int]):
         self.post_message(self.GradeReady(pending, grade))
 
     def _maybe_show_summary(self) -> None:
-        if self._ending and self._in_flight == 0 and not self._waiting:
+        done = self._ending and self._in_flight == 0 and not self._waiting
+        if done and not self._summary_requested:
+            self._summary_requested = True
             self._show_summary()
 
     @on(GradeReady)
@@ -328,7 +331,7 @@ class InterviewScreen(Screen[int]):
         if pending.show_feedback:
             self.transcript.feedback(event.grade, self.lang)
             self.transcript.system(line("show_reference", self.lang))
-        if pending.leads_on:
+        if pending.leads_on and not self._ending:
             self._awaiting_grade = False
             self.editor.read_only = False
             follow_up = self.interview.follow_up_after(event.grade)

@@ -289,3 +289,58 @@ async def test_a_very_long_paste_is_kept_whole_and_graded_in_parts(
     detail = store.get_session(store.list_sessions()[0].id)
     assert detail is not None and detail.turns[0].answer == paste
     assert detail.turns[0].grade is not None
+
+
+async def test_a_strong_last_answer_in_practice_ends_on_the_summary(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    app = make_test_app(InterviewSettings(count=1, seed=2))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        question = screen.interview.step.question
+        await type_and_submit(app, pilot, " ".join(kp.en for kp in question.key_points))
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert len(app.screen_stack) == 2  # the start of the stack and the summary, nothing else
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None and detail.session.status.value == "completed"
+    assert [t.grade.score for t in detail.turns if t.grade] == [100]
+
+
+async def test_ending_while_an_answer_is_graded_asks_nothing_more(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    """Esc during grading: the grade is kept, no follow-up is asked, the summary follows."""
+    import threading
+
+    from tests.fakes import KeywordGrader
+
+    gate = threading.Event()
+
+    class SlowGrader(KeywordGrader):
+        def grade_question(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            gate.wait(timeout=30)
+            return super().grade_question(*args, **kwargs)
+
+    app = make_test_app(InterviewSettings(count=3, seed=5), grader_loader=SlowGrader)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        question = screen.interview.step.question
+        screen.query_one(AnswerEditor).text = question.key_points[0].en  # earns a follow-up
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None
+    assert len(detail.turns) == 1 and detail.turns[0].grade is not None
