@@ -68,6 +68,11 @@ def verdict_label(verdict: Verdict, lang: str) -> str:
     return _pick(_VERDICTS[verdict], lang)
 
 
+def colon(lang: str) -> str:
+    """A colon, with the space French typography puts before it."""
+    return " :" if lang == "fr" else ":"
+
+
 def coverage_label(status: Coverage, lang: str) -> str:
     """How a key point was covered, in `lang`."""
     return _pick(_COVERAGE[status], lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from assistant.grading.grade import Coverage, Grade, Note, NoteCode, Verdict
 from assistant.knowledge.models import FollowUp, Lang, Question
@@ -110,9 +110,6 @@ class Step:
         if self.follow_up is not None:
             return self.question.key_point(self.follow_up.key_point).text(lang)
         return self.question.answer.get(lang)
-
-
-Phase = Literal["asking", "done"]
 
 
 @dataclass

@@ -58,9 +58,6 @@ _LINES: dict[str, tuple[str, str]] = {
     "on_question": ("this question {time}", "cette question {time}"),
     # feedback
     "score": ("Score {score}/100, {verdict}", "Note {score}/100, {verdict}"),
-    "covered": ("Covered: ", "Couvert : "),
-    "partial": ("Partly covered: ", "Partiellement couvert : "),
-    "missed": ("Missed: ", "Manqué : "),
     "evidence": ("you said: ", "vous avez dit : "),
     "reference": ("Reference answer", "Réponse de référence"),
     "show_reference": (
@@ -117,7 +114,6 @@ _LINES: dict[str, tuple[str, str]] = {
         "No question matches these choices: widen the categories or the difficulty.",
         "Aucune question ne correspond : élargissez les catégories ou la difficulté.",
     ),
-    "skipped_pack": ("Skipped pack {path}: {reason}", "Pack ignoré {path} : {reason}"),
     # summary
     "summary_title": ("Interview summary", "Bilan de l'entretien"),
     "overall": ("Overall score", "Note globale"),
@@ -139,7 +135,6 @@ _LINES: dict[str, tuple[str, str]] = {
         "{graded} of {answered} answers graded",
         "{graded} réponses notées sur {answered}",
     ),
-    "never": ("now", "maintenant"),
 }
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from assistant.grading.feedback import colon
 from assistant.grading.grade import Coverage, Grade
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
@@ -23,7 +24,6 @@ from assistant.reports.wording import (
     CategoryTitle,
     as_lang,
     category_id,
-    colon,
     coverage_words,
     label,
     labelled,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.grading.feedback import coverage_label, note_text, verdict_label
+from assistant.grading.feedback import colon, coverage_label, note_text, verdict_label
 from assistant.grading.grade import Coverage, Note, Verdict
 from assistant.knowledge.models import Lang
 
@@ -80,11 +80,6 @@ CategoryTitle = Callable[[str, Lang], str]
 def category_id(category: str, lang: Lang) -> str:
     """The category as stored: the report's default when no bank is at hand."""
     return category
-
-
-def colon(lang: Lang) -> str:
-    """A colon, with the space French typography puts before it."""
-    return " :" if lang == "fr" else ":"
 
 
 def labelled(key: str, lang: Lang, value: object) -> str:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.grading.feedback import note_text, verdict_label
+from assistant.grading.feedback import colon, coverage_label, note_text, verdict_label
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
@@ -26,15 +26,16 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
         )
     ]
     marks = {
-        Coverage.COVERED: ("✔", "green", "covered"),
-        Coverage.PARTIAL: ("◐", "yellow", "partial"),
-        Coverage.MISSED: ("✘", "red", "missed"),
+        Coverage.COVERED: ("✔", "green"),
+        Coverage.PARTIAL: ("◐", "yellow"),
+        Coverage.MISSED: ("✘", "red"),
     }
     for result in grade.key_points:
-        mark, style, label = marks[result.status]
+        mark, style = marks[result.status]
+        label = coverage_label(result.status, lang)
         row = Text()
         row.append(f"{mark} ", style=style)
-        row.append(line(label, lang), style=f"bold {style}")
+        row.append(f"{label[:1].upper()}{label[1:]}{colon(lang)} ", style=f"bold {style}")
         row.append(result.text)
         if result.evidence and result.status is not Coverage.MISSED:
             row.append(f"\n    {line('evidence', lang)}“", style="dim")
