@@ -15,7 +15,7 @@ from assistant.interview.choices import load_last_choices
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.knowledge.bank_cache import load_bank_cached
 from assistant.knowledge.loader import LoadReport, load_bank
-from assistant.knowledge.models import LANGS
+from assistant.knowledge.models import LANGS, dump
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.category or q.category in args.category
     ]
     if args.json:
-        records = [q.model_dump(mode="json", exclude_none=True) for q in questions]
+        records = [dump(q) for q in questions]
         json.dump(records, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 if TYPE_CHECKING:
     import yaml
 
-from assistant.knowledge.models import Category, Pack, PackHeader, Question
+from assistant.knowledge.models import Category, Pack, PackHeader, Question, parse
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -188,8 +186,10 @@ def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
         ]
     # The node tree (for line numbers) is built only when there is something to locate.
     locator = _Locator.lazy(text)
+    from pydantic import ValidationError
+
     try:
-        pack = Pack.model_validate(data)
+        pack = parse(Pack, data)
     except ValidationError as exc:
         return None, [_problem_from_error(path, data, locator, err) for err in exc.errors()]
     problems = _cross_checks(path, pack, locator)
@@ -265,6 +265,8 @@ _EXPECTED_TYPES = {
     "dict_type": "a mapping",
     "model_type": "a mapping of fields",
     "model_attributes_type": "a mapping of fields",
+    "dataclass_type": "a mapping of fields",
+    "dataclass_args_type": "a mapping of fields",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
 }
@@ -274,9 +276,9 @@ def _explain(err: Any) -> str:
     """Say what was expected, in words a pack author understands."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    if kind == "missing":
+    if kind in ("missing", "missing_keyword_argument"):
         return "missing field (required)"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown field (a typo?); remove it or fix its name"
     if kind == "string_too_short":
         return "empty text; expected a non-empty string"

@@ -1,10 +1,22 @@
-"""Schema of the question bank: pydantic models for packs, questions and key points."""
+"""Schema of the question bank: packs, questions, key points and pitfalls.
+
+The classes are frozen standard dataclasses, so the app can use a cached bank without importing
+pydantic at start-up (about 80 ms). Pydantic validates YAML data against them, by their
+annotations, when a pack is loaded: see `parse`. The constraints are therefore written as
+`Annotated` metadata that pydantic understands (annotated-types, `_Pattern`), and the checks that
+span fields are `__post_init__` methods raising `ValueError`, which pydantic reports located.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from annotated_types import Ge, Le, MaxLen, MinLen
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 Lang = Literal["en", "fr"]
 """A language the bank is written in."""
@@ -13,21 +25,56 @@ LANGS: tuple[Lang, ...] = ("en", "fr")
 """Every language a question must carry, in display order."""
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 
 
-class _Strict(BaseModel):
-    """Base for bank models: unknown keys are typos and are rejected."""
+class _Pattern:
+    """`Annotated` metadata: the text must match a regular expression (checked by pydantic)."""
 
-    # defer_build: schemas are built on first validation, not at import (a cached bank needs none).
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
-    )
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(pattern=self.pattern, strip_whitespace=True)
 
 
-class Localized(_Strict):
+NonEmpty = Annotated[str, MinLen(1)]
+Slug = Annotated[str, _Pattern(SLUG_PATTERN)]
+
+_STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+"""Pydantic config of every bank class: unknown keys are typos and are rejected."""
+
+_T = TypeVar("_T")
+
+
+def parse(kind: type[_T], data: object) -> _T:
+    """Validate `data` (parsed YAML) as a `kind`; raises pydantic's `ValidationError`."""
+    from pydantic import TypeAdapter
+
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter.validate_python(data)  # type: ignore[no-any-return]
+
+
+def dump(item: object) -> Any:
+    """`item` as plain JSON-ready data, without the fields that are unset."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(type(item)).dump_python(item, mode="json", exclude_none=True)
+
+
+_ADAPTERS: dict[type[Any], Any] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Localized:
     """One text in every language of the bank."""
+
+    __pydantic_config__ = _STRICT
 
     en: NonEmpty
     """English text."""
@@ -39,8 +86,11 @@ class Localized(_Strict):
         return self.en if lang == "en" else self.fr
 
 
-class KeyPoint(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class KeyPoint:
     """One self-contained statement a good answer makes; graded on its own."""
+
+    __pydantic_config__ = _STRICT
 
     id: Slug
     """Stable slug, unique within its question."""
@@ -53,18 +103,20 @@ class KeyPoint(_Strict):
         """The statement in `lang`."""
         return self.en if lang == "en" else self.fr
 
-    @model_validator(mode="after")
-    def _is_a_statement(self) -> KeyPoint:
+    def __post_init__(self) -> None:
+        """A key point must be a statement, not a bare keyword."""
         for lang in LANGS:
             if len(self.text(lang).split()) < 3:
                 raise ValueError(
                     f"key point '{self.id}' ({lang}) must be a statement of at least 3 words"
                 )
-        return self
 
 
-class FollowUp(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class FollowUp:
     """A question the interviewer asks when the candidate missed one key point."""
+
+    __pydantic_config__ = _STRICT
 
     key_point: Slug
     """Id of the key point of the same question that this follow-up probes."""
@@ -72,32 +124,53 @@ class FollowUp(_Strict):
     """The follow-up question."""
 
 
-class Question(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Pitfall:
+    """A wrong claim candidates often make; an answer that makes it is marked down and told why."""
+
+    __pydantic_config__ = _STRICT
+
+    id: Slug
+    """Stable slug, unique within its question."""
+    claim: Localized
+    """The wrong claim, phrased as a candidate would state it."""
+    correction: Localized
+    """What is true instead, in one sentence."""
+    key_point: Slug | None = None
+    """Id of the key point this claim contradicts, when there is one."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
     """One interview question with its reference answer and key points."""
+
+    __pydantic_config__ = _STRICT
 
     id: Slug
     """Stable slug, unique across all loaded packs."""
     category: Slug
     """Category id, declared in the pack header."""
-    difficulty: Annotated[int, Field(ge=1, le=3)]
+    difficulty: Annotated[int, Ge(1), Le(3)]
     """1 (warm-up) to 3 (hard)."""
-    tags: list[Slug] = Field(default_factory=list)
+    tags: list[Slug] = field(default_factory=list)
     """Free topic tags."""
     question: Localized
     """What the interviewer asks."""
     answer: Localized
     """The reference answer."""
-    key_points: Annotated[list[KeyPoint], Field(min_length=3, max_length=6)]
+    key_points: Annotated[list[KeyPoint], MinLen(3), MaxLen(6)]
     """3 to 6 statements a grader checks one by one."""
-    hints: list[Localized] = Field(default_factory=list)
+    hints: list[Localized] = field(default_factory=list)
     """Progressive hints, vaguest first."""
-    follow_ups: list[FollowUp] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
     """Follow-up questions tied to key points."""
+    pitfalls: list[Pitfall] = field(default_factory=list)
+    """Common wrong claims about this question, each with its correction."""
     source: str | None = None
     """Where the facts come from (e.g. the article's section)."""
 
-    @model_validator(mode="after")
-    def _references_are_consistent(self) -> Question:
+    def __post_init__(self) -> None:
+        """Ids are unique and every reference names a key point of this question."""
         ids = [kp.id for kp in self.key_points]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -108,7 +181,21 @@ class Question(_Strict):
                     f"follow-up names key point '{fu.key_point}', which is not one of: "
                     + ", ".join(ids)
                 )
-        return self
+        pitfall_ids = [p.id for p in self.pitfalls]
+        dupes = sorted({i for i in pitfall_ids if pitfall_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate pitfall ids: {', '.join(dupes)}")
+        for pitfall in self.pitfalls:
+            if pitfall.key_point is not None and pitfall.key_point not in ids:
+                raise ValueError(
+                    f"pitfall '{pitfall.id}' names key point '{pitfall.key_point}', which is not"
+                    " one of: " + ", ".join(ids)
+                )
+            for lang in LANGS:
+                if len(pitfall.claim.get(lang).split()) < 4:
+                    raise ValueError(
+                        f"pitfall '{pitfall.id}' ({lang}) must be a claim of at least 4 words"
+                    )
 
     def key_point(self, key_point_id: str) -> KeyPoint:
         """The key point with this id."""
@@ -119,19 +206,25 @@ class Question(_Strict):
         return next((f for f in self.follow_ups if f.key_point == key_point_id), None)
 
 
-class Category(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Category:
     """A category declared by a pack."""
+
+    __pydantic_config__ = _STRICT
 
     id: Slug
     """Slug used by questions."""
     title: Localized
     """Display name."""
-    stage: Annotated[int, Field(ge=1, le=9)] = 5
+    stage: Annotated[int, Ge(1), Le(9)] = 5
     """Where it falls in the shape of an interview: lower stages are asked first."""
 
 
-class PackHeader(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class PackHeader:
     """What a pack is: its identity and the categories it declares."""
+
+    __pydantic_config__ = _STRICT
 
     id: Slug
     """Stable pack id."""
@@ -139,16 +232,19 @@ class PackHeader(_Strict):
     """Display name."""
     subject: Slug
     """The subject the pack belongs to (e.g. mlops); packs of one subject form one bank."""
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    version: Annotated[str, _Pattern(r"^\d+\.\d+(\.\d+)?$")]
     """Version of the pack's content (e.g. 1.0.0)."""
-    categories: Annotated[list[Category], Field(min_length=1)]
+    categories: Annotated[list[Category], MinLen(1)]
     """Categories its questions use."""
 
 
-class Pack(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Pack:
     """One YAML file of the bank."""
+
+    __pydantic_config__ = _STRICT
 
     pack: PackHeader
     """The header."""
-    questions: Annotated[list[Question], Field(min_length=1)]
+    questions: Annotated[list[Question], MinLen(1)]
     """Its questions."""

@@ -12,7 +12,10 @@ from assistant.knowledge.models import Lang
 
 
 def relabel_bindings(screen: Screen[Any], labels: dict[str, str], lang: Lang) -> None:
-    """Give the screen's bindings the `line` texts named in `labels` (action -> line key)."""
+    """Give the screen's bindings the `line` texts named in `labels` (action -> line key).
+
+    Best called from the screen's `__init__`: a footer already on screen has to be rebuilt.
+    """
     # New lists: the map's lists are shared with the class bindings.
     table = screen._bindings.key_to_bindings
     for key, bindings in list(table.items()):
@@ -20,4 +23,5 @@ def relabel_bindings(screen: Screen[Any], labels: dict[str, str], lang: Lang) ->
             replace(b, description=line(labels[b.action], lang)) if b.action in labels else b
             for b in bindings
         ]
-    screen.refresh_bindings()
+    if screen.is_mounted:
+        screen.refresh_bindings()

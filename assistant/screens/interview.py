@@ -100,6 +100,18 @@ class InterviewScreen(Screen[int]):
         self._started = 0.0
         self._question_started = 0.0
         self._shown_at: datetime | None = None
+        # Before compose, so the footer is built once with these labels.
+        relabel_bindings(
+            self,
+            {
+                "hint": "hint_action",
+                "skip": "skip_action",
+                "repeat": "repeat_action",
+                "reference": "reference_action",
+                "end": "end_action",
+            },
+            self.lang,
+        )
 
     @property
     def coach(self) -> InterviewApp:
@@ -120,28 +132,18 @@ class InterviewScreen(Screen[int]):
         return self.query_one(AnswerEditor)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="progress", markup=False)
+        # The progress line is composed filled in, so "Question 1 of N" is in the very first frame.
+        self._started = self._question_started = self.coach.clock()
+        yield Static(self._progress_line(), id="progress", markup=False)
         yield Transcript()
         yield AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
         yield Static(id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        relabel_bindings(
-            self,
-            {
-                "hint": "hint_action",
-                "skip": "skip_action",
-                "repeat": "repeat_action",
-                "reference": "reference_action",
-                "end": "end_action",
-            },
-            self.lang,
-        )
         if self.resumed and self.session_id is not None:
             detail = self.coach.store.get_session(self.session_id)
             self._order = len(detail.turns) if detail is not None else 0
-        self._started = self._question_started = self.coach.clock()
         settings = self.interview.settings
         if self.resumed:
             self.transcript.interviewer(line("resumed", self.lang))
@@ -174,6 +176,12 @@ class InterviewScreen(Screen[int]):
         """Refresh the progress line and the timers."""
         if self.interview.finished:
             return
+        self.query_one("#progress", Static).update(self._progress_line())
+
+    def _progress_line(self) -> str:
+        """Question n of N, the category, the time elapsed; in mock mode the time on this one."""
+        if self.interview.finished:
+            return ""
         step = self.interview.step
         clock = self.coach.clock()
         parts = [
@@ -187,7 +195,7 @@ class InterviewScreen(Screen[int]):
             parts.append(
                 line("on_question", self.lang, time=format_duration(clock - self._question_started))
             )
-        self.query_one("#progress", Static).update(" · ".join(parts))
+        return " · ".join(parts)
 
     def attach_session(self, session_id: int) -> None:
         """The session log is open and this interview has its session."""

@@ -9,7 +9,7 @@ import pytest
 from assistant.grading.backend import EmbeddingBackend, SentenceTransformerBackend, Vectors
 from assistant.grading.cache import EmbeddingCache
 from assistant.grading.scorer import Grader, GradingTarget
-from assistant.knowledge.models import Question
+from assistant.knowledge.models import Question, parse
 
 
 class CountingBackend:
@@ -49,7 +49,8 @@ def grader(backend: SentenceTransformerBackend) -> Grader:
     return Grader(backend, EmbeddingCache(None), bank_version="test-bank@1")
 
 
-DRIFT = Question.model_validate(
+DRIFT = parse(
+    Question,
     {
         "id": "model-drift",
         "category": "fundamentals",
@@ -95,7 +96,7 @@ DRIFT = Question.model_validate(
                 "régulièrement.",
             },
         ],
-    }
+    },
 )
 """A small bank question written for these tests, independent of the shipped bank."""
 
