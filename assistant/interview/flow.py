@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from assistant.grading.grade import Coverage, Grade, Note, NoteCode, Verdict
-from assistant.knowledge.models import FollowUp, Lang, Question
+from assistant.knowledge.models import FollowUp, Lang, Pitfall, Question
 
 if TYPE_CHECKING:
     from assistant.grading.scorer import GradingTarget
@@ -110,6 +110,12 @@ class Step:
         if self.follow_up is not None:
             return self.question.key_point(self.follow_up.key_point).text(lang)
         return self.question.answer.get(lang)
+
+    def pitfalls(self) -> list[Pitfall]:
+        """The common mistakes worth showing with the reference (a follow-up's: its key point's)."""
+        if self.follow_up is not None:
+            return [p for p in self.question.pitfalls if p.key_point == self.follow_up.key_point]
+        return list(self.question.pitfalls)
 
 
 @dataclass

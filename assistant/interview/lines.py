@@ -60,6 +60,10 @@ _LINES: dict[str, tuple[str, str]] = {
     "score": ("Score {score}/100, {verdict}", "Note {score}/100, {verdict}"),
     "evidence": ("you said: ", "vous avez dit : "),
     "reference": ("Reference answer", "Réponse de référence"),
+    "pitfalls_title": (
+        "Common mistakes on this question",
+        "Erreurs fréquentes sur cette question",
+    ),
     "show_reference": (
         "Press Ctrl+R to see the reference answer.",
         "Ctrl+R pour voir la réponse de référence.",

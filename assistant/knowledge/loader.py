@@ -200,7 +200,8 @@ def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
 
 
 def _cross_checks(path: Path, pack: Pack, locator: _Locator) -> list[Problem]:
-    """Checks that span the pack: ids unique within it, categories declared in its header."""
+    """Checks that span the pack: ids unique within it, categories declared in its header, and
+    follow-ups and pitfalls naming key points of their question."""
     problems: list[Problem] = []
     declared = {c.id for c in pack.pack.categories}
     seen: set[str] = set()
@@ -225,6 +226,16 @@ def _cross_checks(path: Path, pack: Pack, locator: _Locator) -> list[Problem]:
                     "category",
                     f"category '{q.category}' is not declared in the pack header "
                     f"(declared: {', '.join(sorted(declared))})",
+                )
+            )
+        for field_path, message in q.dangling_references():
+            problems.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, *field_path)),
+                    q.id,
+                    _field_path(field_path),
+                    message,
                 )
             )
     return problems

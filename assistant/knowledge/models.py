@@ -139,6 +139,14 @@ class Pitfall:
     key_point: Slug | None = None
     """Id of the key point this claim contradicts, when there is one."""
 
+    def __post_init__(self) -> None:
+        """A pitfall is a claim, not a keyword."""
+        for lang in LANGS:
+            if len(self.claim.get(lang).split()) < 4:
+                raise ValueError(
+                    f"pitfall '{self.id}' ({lang}) must be a claim of at least 4 words"
+                )
+
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
@@ -175,27 +183,34 @@ class Question:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate key point ids: {', '.join(dupes)}")
-        for fu in self.follow_ups:
-            if fu.key_point not in ids:
-                raise ValueError(
-                    f"follow-up names key point '{fu.key_point}', which is not one of: "
-                    + ", ".join(ids)
-                )
         pitfall_ids = [p.id for p in self.pitfalls]
         dupes = sorted({i for i in pitfall_ids if pitfall_ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate pitfall ids: {', '.join(dupes)}")
-        for pitfall in self.pitfalls:
-            if pitfall.key_point is not None and pitfall.key_point not in ids:
-                raise ValueError(
-                    f"pitfall '{pitfall.id}' names key point '{pitfall.key_point}', which is not"
-                    " one of: " + ", ".join(ids)
-                )
-            for lang in LANGS:
-                if len(pitfall.claim.get(lang).split()) < 4:
-                    raise ValueError(
-                        f"pitfall '{pitfall.id}' ({lang}) must be a claim of at least 4 words"
+        # References to key points are checked by the loader, which can locate the line.
+
+    def dangling_references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(field path, message) for each follow-up or pitfall naming a key point not here."""
+        ids = [kp.id for kp in self.key_points]
+        known = ", ".join(ids)
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for i, fu in enumerate(self.follow_ups):
+            if fu.key_point not in ids:
+                found.append(
+                    (
+                        ("follow_ups", i, "key_point"),
+                        f"names key point '{fu.key_point}', which is not one of: {known}",
                     )
+                )
+        for i, pitfall in enumerate(self.pitfalls):
+            if pitfall.key_point is not None and pitfall.key_point not in ids:
+                found.append(
+                    (
+                        ("pitfalls", i, "key_point"),
+                        f"names key point '{pitfall.key_point}', which is not one of: {known}",
+                    )
+                )
+        return found
 
     def key_point(self, key_point_id: str) -> KeyPoint:
         """The key point with this id."""

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from assistant.grading.feedback import colon
 from assistant.grading.grade import Grade
 from assistant.interview.flow import (
     Interview,
@@ -400,8 +401,11 @@ class InterviewScreen(Screen[int]):
         pending = self._last_graded
         if pending is None or self.interview.settings.mode is Mode.MOCK:
             return
-        self.transcript.system(line("reference", self.lang) + ":")
+        self.transcript.system(line("reference", self.lang) + colon(self.lang))
         self.transcript.interviewer(pending.step.reference(self.lang))
+        pitfalls = pending.step.pitfalls()
+        if pitfalls:
+            self.transcript.pitfalls(pitfalls, self.lang)
 
     def action_scroll_transcript(self, direction: int) -> None:
         """Page the transcript up or down while the editor keeps the focus."""

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from assistant.grading.feedback import colon, coverage_label, note_text, verdict_label
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.lines import line
-from assistant.knowledge.models import Lang
+from assistant.knowledge.models import Lang, Pitfall
 
 
 class TranscriptEntry(Static):
@@ -47,6 +47,17 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
+def pitfalls_renderable(pitfalls: list[Pitfall], lang: Lang) -> Text:
+    """The question's common mistakes, each with what is true instead."""
+    text = Text(line("pitfalls_title", lang) + colon(lang), style="bold")
+    for pitfall in pitfalls:
+        text.append("\n✘ ", style="red")
+        text.append(pitfall.claim.get(lang))
+        text.append("\n  ✔ ", style="green")
+        text.append(pitfall.correction.get(lang), style="italic")
+    return text
+
+
 class Transcript(VerticalScroll):
     """Scrollable conversation; newest entry kept in view."""
 
@@ -56,6 +67,7 @@ class Transcript(VerticalScroll):
     Transcript > .interviewer { border-left: thick $primary; }
     Transcript > .candidate { border-left: thick $accent; background: $boost; }
     Transcript > .feedback { border-left: thick $success; }
+    Transcript > .pitfalls { border-left: thick $warning; }
     Transcript > .system { color: $text-muted; text-style: italic; }
     """
 
@@ -76,6 +88,10 @@ class Transcript(VerticalScroll):
     def feedback(self, grade: Grade, lang: Lang) -> TranscriptEntry:
         """A feedback card for one graded answer."""
         return self._add(feedback_renderable(grade, lang), "feedback")
+
+    def pitfalls(self, pitfalls: list[Pitfall], lang: Lang) -> TranscriptEntry:
+        """The common mistakes on the question just answered (shown with its reference)."""
+        return self._add(pitfalls_renderable(pitfalls, lang), "pitfalls")
 
     def system(self, text: str) -> TranscriptEntry:
         """A status remark (saved, waiting for the model, ...)."""

@@ -49,6 +49,18 @@ def test_shipped_bank_has_both_languages_in_every_field() -> None:
         assert q.answer.en != q.answer.fr
 
 
+def test_shipped_bank_names_common_mistakes_with_corrections() -> None:
+    bank = load_bank([shipped_bank_dir()]).bank
+    for q in bank.questions.values():
+        assert 2 <= len(q.pitfalls) <= 4, q.id
+        ids = {kp.id for kp in q.key_points}
+        for pitfall in q.pitfalls:
+            assert pitfall.key_point is None or pitfall.key_point in ids
+            for lang in LANGS:
+                assert pitfall.claim.get(lang) != pitfall.correction.get(lang)
+            assert pitfall.claim.en != pitfall.claim.fr
+
+
 def test_shipped_bank_header_and_version() -> None:
     bank = load_bank([shipped_bank_dir()]).bank
     assert {p.header.subject for p in bank.packs} == {"mlops"}
@@ -76,6 +88,13 @@ def test_shipped_bank_header_and_version() -> None:
         ("few_key_points.yaml", 20, "few-kp", "key_points", "expected at least 3"),
         ("difficulty_range.yaml", 11, "hard-q", "difficulty", "less than or equal to 3"),
         ("duplicate_id.yaml", 9, "valid-one", "id", "duplicate question id"),
+        (
+            "pitfall_key_point.yaml",
+            30,
+            "bad-pitfall",
+            "pitfalls[0].key_point",
+            "names key point 'no-sleeps'",
+        ),
     ],
 )
 def test_broken_pack_is_reported_with_file_line_question_and_field(
@@ -98,8 +117,8 @@ def test_broken_pack_is_reported_with_file_line_question_and_field(
 def test_every_error_of_a_run_is_reported_together() -> None:
     report = load_bank([BROKEN])
     # Alone, duplicate_id.yaml is valid: its id clashes only with valid_pack.yaml.
-    assert len(report.skipped) == 8
-    assert len(report.problems) == 8
+    assert len(report.skipped) == 9
+    assert len(report.problems) == 9
     assert list(report.bank.questions) == ["valid-one"]
 
 

@@ -96,6 +96,28 @@ async def test_practice_interview_hint_follow_up_skip_and_summary(
     assert skipped.skipped and skipped.answer == ""
 
 
+async def test_reference_comes_with_the_questions_common_mistakes(
+    make_test_app: AppFactory,
+) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=5, mode=Mode.PRACTICE))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        question = screen.interview.step.question
+        assert question.pitfalls
+        await type_and_submit(app, pilot, " ".join(kp.en for kp in question.key_points))
+        assert question.pitfalls[0].claim.en not in transcript_text(app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        text = transcript_text(app)
+        assert question.answer.en in text
+        assert "Common mistakes on this question:" in text
+        for pitfall in question.pitfalls:
+            assert pitfall.claim.en in text and pitfall.correction.en in text
+
+
 async def test_answer_before_model_is_ready_is_saved_then_graded(
     make_test_app: AppFactory, store: SessionStore
 ) -> None:
