@@ -1,8 +1,11 @@
 """Does the grader order answers of known quality? Prints the numbers, grader beside plain cosine.
 
-Run: `HF_HUB_OFFLINE=1 .venv/bin/python bench/grading_quality.py [--labelled FILE] [--verbose]`.
+Run: `HF_HUB_OFFLINE=1 .venv/bin/python bench/grading_quality.py [--labelled FILE...] [--verbose]`.
 
-The labelled set (bench/data/labelled_answers.jsonl) holds, for bank questions, answers written at
+Two labelled sets, on different bank questions, by different authors: labelled_answers.jsonl
+(written with the grader, 12 questions) and heldout_answers.jsonl (written afterwards by someone
+who saw neither the grader nor the bank beyond the 12 other questions' texts; never used to
+choose a parameter). Both are read by default. Each holds answers written at
 known levels: complete > good > vague > wrong (confidently wrong, reusing the right words) >
 off-topic, plus adversarial answers (restated question, keyword list, "I don't know") that must
 score below the vague answer to the same question in the same language. Each answer is graded
@@ -73,12 +76,25 @@ def ordering(scores: Scores) -> tuple[float, dict[str, tuple[int, int]], float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labelled", type=Path, default=ROOT / "bench/data/labelled_answers.jsonl")
+    parser.add_argument(
+        "--labelled",
+        type=Path,
+        nargs="+",
+        default=[
+            ROOT / "bench/data/labelled_answers.jsonl",
+            ROOT / "bench/data/heldout_answers.jsonl",
+        ],
+    )
     parser.add_argument("--verbose", action="store_true", help="list every misordered pair")
     args = parser.parse_args()
 
     bank = load_bank([ROOT / "knowledge"]).bank
-    rows = [json.loads(line) for line in args.labelled.read_text().splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for path in args.labelled
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
     known = [r for r in rows if bank.get(r["question_id"]) is not None]
     skipped = sorted({r["question_id"] for r in rows} - {r["question_id"] for r in known})
 
@@ -105,6 +121,7 @@ def main() -> None:
 
     langs = sorted({r["lang"] for r in known})
     per_lang = ", ".join(f"{lang}: {sum(r['lang'] == lang for r in known)}" for lang in langs)
+    print(f"sets: {', '.join(path.name for path in args.labelled)}")
     print(
         f"labelled answers: {len(known)} on {len(graded)} question/language pairs "
         f"({per_lang}); bank {bank.version}"
