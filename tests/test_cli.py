@@ -41,9 +41,9 @@ def test_kb_check_reports_every_problem_and_exits_1() -> None:
     result = run_cli("kb", "check", str(BROKEN))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 8
+    assert len(errors) == 9
     assert f"{BROKEN / 'unknown_key.yaml'}:12: question 'typo-q': field 'tagz'" in result.stderr
-    assert "8 problem(s)" in result.stdout
+    assert "9 problem(s)" in result.stdout
 
 
 def test_kb_list_json_gives_full_records_in_both_languages() -> None:

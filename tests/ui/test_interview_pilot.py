@@ -35,6 +35,15 @@ async def type_and_submit(app: InterviewApp, pilot: object, text: str) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+async def interview_screen(app: InterviewApp, pilot: object) -> InterviewScreen:
+    """The interview screen once the app has settled (model and log ready)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, InterviewScreen)
+    return screen
+
+
 async def test_markup_in_an_answer_is_shown_literally(make_test_app: AppFactory) -> None:
     app = make_test_app(InterviewSettings(count=2, seed=3))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -63,10 +72,7 @@ async def test_practice_interview_hint_follow_up_skip_and_summary(
 ) -> None:
     app = make_test_app(InterviewSettings(count=2, seed=5, mode=Mode.PRACTICE))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen)
+        screen = await interview_screen(app, pilot)
         first = screen.interview.step.question
         # A hint, then an answer that covers only the first key point: a follow-up comes.
         await pilot.press("ctrl+t")
@@ -101,10 +107,7 @@ async def test_reference_comes_with_the_questions_common_mistakes(
 ) -> None:
     app = make_test_app(InterviewSettings(count=2, seed=5, mode=Mode.PRACTICE))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen)
+        screen = await interview_screen(app, pilot)
         question = screen.interview.step.question
         assert question.pitfalls
         await type_and_submit(app, pilot, " ".join(kp.en for kp in question.key_points))
