@@ -185,7 +185,11 @@ async def test_enter_opens_a_session_turn_by_turn_as_typed(
         assert "Score 35/100" in first and "Reference answer" in first
         assert "you said" in first and "I said it in my own words." in first
         assert "1 hint(s)" in first and "1:45" in first
+        # The question's common mistakes come after its reference; a follow-up repeats none.
+        assert "Common mistakes on this question:" in first
+        assert "✘ MLOps is mainly about training more accurate models" in first
         follow_up = on_screen(cards[1])
+        assert "Common mistakes" not in follow_up
         assert "↳ follow-up" in follow_up
         assert "Monitoring and retraining, <b>mostly</b>." in follow_up
         # Markup in an answer is shown as typed, not applied.

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from assistant.grading.grade import Coverage, Verdict
 from assistant.grading.scorer import DEFAULT_PARAMETERS
-from assistant.knowledge.models import Lang
+from assistant.knowledge.models import Lang, Pitfall
 from assistant.reports import (
     FORMAT_NAMES,
     FORMATS,
@@ -53,7 +53,7 @@ from assistant.reports.wording import as_lang, value_label, verdict_words
 from assistant.reports.wording import label as report_label
 from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
-from assistant.widgets.transcript import feedback_renderable
+from assistant.widgets.transcript import feedback_renderable, pitfalls_renderable
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
@@ -230,8 +230,15 @@ class TurnCard(Static, can_focus=True):
         self.turn = turn
 
 
-def turn_renderable(turn: TurnRecord, number: str, category: str, lang: Lang) -> RenderableType:
-    """A turn in full; every text a person or the bank wrote goes in as plain Text, never markup."""
+def turn_renderable(
+    turn: TurnRecord,
+    number: str,
+    category: str,
+    lang: Lang,
+    pitfalls: Sequence[Pitfall] = (),
+) -> RenderableType:
+    """A turn in full, with the question's common mistakes when given; every text a person or
+    the bank wrote goes in as plain Text, never markup."""
     head = Text(f"{number}  ", style="bold")
     head.append(turn.question_text, style="bold")
     facts = [category, label("hints", lang, n=turn.hints_used), clock_text(time_taken(turn))]
@@ -248,6 +255,8 @@ def turn_renderable(turn: TurnRecord, number: str, category: str, lang: Lang) ->
         parts.append(feedback_renderable(turn.grade, lang))
     parts.append(Text(report_label("reference", lang), style="bold underline"))
     parts.append(Text(turn.reference_answer))
+    if pitfalls:
+        parts.append(pitfalls_renderable(pitfalls, lang))
     return Group(*parts)
 
 
@@ -582,7 +591,9 @@ class ReviewScreen(Screen[None]):
             for i, turn in enumerate([block.turn, *block.follow_ups]):
                 number = f"Q{n}" if i == 0 else f"↳ {label('follow_up', lang)}"
                 category = bank.category_title(turn.category, lang)
-                body = turn_renderable(turn, number, category, lang)
+                question = bank.get(turn.question_id) if i == 0 else None
+                pitfalls = question.pitfalls if question is not None else []
+                body = turn_renderable(turn, number, category, lang, pitfalls)
                 cards.append(TurnCard(turn, body, follow_up=i > 0))
         await view.mount_all(cards)
         view.scroll_home(animate=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -47,7 +49,7 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
-def pitfalls_renderable(pitfalls: list[Pitfall], lang: Lang) -> Text:
+def pitfalls_renderable(pitfalls: Sequence[Pitfall], lang: Lang) -> Text:
     """The question's common mistakes, each with what is true instead."""
     text = Text(line("pitfalls_title", lang) + colon(lang), style="bold")
     for pitfall in pitfalls:
@@ -89,7 +91,7 @@ class Transcript(VerticalScroll):
         """A feedback card for one graded answer."""
         return self._add(feedback_renderable(grade, lang), "feedback")
 
-    def pitfalls(self, pitfalls: list[Pitfall], lang: Lang) -> TranscriptEntry:
+    def pitfalls(self, pitfalls: Sequence[Pitfall], lang: Lang) -> TranscriptEntry:
         """The common mistakes on the question just answered (shown with its reference)."""
         return self._add(pitfalls_renderable(pitfalls, lang), "pitfalls")
 
