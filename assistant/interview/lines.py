@@ -65,8 +65,10 @@ _LINES: dict[str, tuple[str, str]] = {
         "Erreurs fréquentes sur cette question",
     ),
     "show_reference": (
-        "Press Ctrl+R to see the reference answer.",
-        "Ctrl+R pour voir la réponse de référence.",
+        "The score counts the ideas you covered, not whether each claim is right: "
+        "Ctrl+R shows the reference answer and the common mistakes to check yours against.",
+        "La note compte les idées couvertes, pas la justesse de chaque affirmation : "
+        "Ctrl+R montre la réponse de référence et les erreurs fréquentes pour vérifier la vôtre.",
     ),
     "ungraded": ("not graded yet", "pas encore noté"),
     # bindings
