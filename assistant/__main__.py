@@ -230,7 +230,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             output=args.output,
             out=out,
             err=err,
-            category_title=bank.category_title,
+            bank=bank,
         )
 
 

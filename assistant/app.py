@@ -393,7 +393,7 @@ class InterviewApp(App[None]):
             "md",
             reports_dir(),
             generated_at=self.now(),
-            category_title=self.bank.category_title,
+            bank=self.bank,
         )
         self.call_from_thread(self.notify, line("exported", lang, path=path), timeout=10)
 

@@ -20,9 +20,10 @@ from assistant.reports.outline import (
     when_text,
 )
 from assistant.reports.wording import (
-    CategoryTitle,
+    NO_BANK,
+    ReportBank,
     as_lang,
-    category_id,
+    common_mistakes,
     coverage_words,
     label,
     labelled,
@@ -65,6 +66,8 @@ table.points td { border-top: 1px solid var(--line); padding: .25rem .5rem .25re
 .status { white-space: nowrap; font-weight: bold; }
 .evidence { color: var(--muted); font-style: italic; overflow-wrap: anywhere; }
 .reference { background: var(--box); padding: .4rem .8rem; border-radius: 4px; }
+.mistakes .claim { color: var(--bad); }
+.mistakes .correction { font-style: italic; }
 .empty { color: var(--muted); font-style: italic; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
@@ -81,7 +84,7 @@ def render_html(
     generated_at: datetime,
     tz: tzinfo | None,
     lang: Lang | None,
-    category_title: CategoryTitle = category_id,
+    bank: ReportBank = NO_BANK,
 ) -> str:
     """The whole page; each session in its own language unless `lang` is given."""
     head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
@@ -109,7 +112,7 @@ def render_html(
     if not details:
         parts.append(f'<p class="empty">{_e(label("no_sessions", head_lang))}</p>')
     for detail in details:
-        parts += _session(detail, tz, lang or as_lang(detail.session.lang), category_title)
+        parts += _session(detail, tz, lang or as_lang(detail.session.lang), bank)
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -119,7 +122,7 @@ def _e(text: str) -> str:
 
 
 def _session(
-    detail: SessionDetail, tz: tzinfo | None, lang: Lang, category_title: CategoryTitle
+    detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank
 ) -> list[str]:
     s = detail.session
     facts = [
@@ -141,37 +144,37 @@ def _session(
     ]
     parts += [f'<p class="notice">{_e(notice)}</p>' for notice in notices(detail, lang)]
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        parts += _block(block, n, lang, category_title)
+        parts += _block(block, n, lang, bank)
     parts.append("</section>")
     return parts
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang, category_title: CategoryTitle) -> list[str]:
+def _block(block: QuestionBlock, n: int, lang: Lang, bank: ReportBank) -> list[str]:
     heading = f"{label('question_n', lang, n=n)}. {block.turn.question_text}"
     parts = [
         '<div class="turn">',
         f"<h3>{_e(heading)}</h3>",
-        *_turn(block.turn, lang, category_title),
+        *_turn(block.turn, lang, bank),
     ]
     for follow_up in block.follow_ups:
         parts += [
             '<div class="follow-up">',
             f"<h4>{_e(labelled('follow_up', lang, follow_up.question_text))}</h4>",
-            *_turn(follow_up, lang, category_title),
+            *_turn(follow_up, lang, bank),
             "</div>",
         ]
     parts.append("</div>")
     return parts
 
 
-def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[str]:
+def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     if turn.grade is None:
         score = label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
     else:
         score = f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
     facts = " · ".join(
         [
-            labelled("category", lang, category_title(turn.category, lang)),
+            labelled("category", lang, bank.category_title(turn.category, lang)),
             labelled("score", lang, score),
             labelled("hints", lang, turn.hints_used),
             labelled("time_taken", lang, clock_text(time_taken(turn))),
@@ -189,6 +192,15 @@ def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[s
         f"<h4>{_e(label('reference', lang))}</h4>",
         f'<p class="reference">{_e(turn.reference_answer)}</p>',
     ]
+    mistakes = common_mistakes(turn.question_id, turn.follow_up_of, bank)
+    if mistakes:
+        parts += [f"<h4>{_e(label('common_mistakes', lang))}</h4>", '<ul class="mistakes">']
+        parts += [
+            f'<li><span class="claim">✘ {_e(p.claim.get(lang))}</span><br>'
+            f'<span class="correction">✔ {_e(p.correction.get(lang))}</span></li>'
+            for p in mistakes
+        ]
+        parts.append("</ul>")
     return parts
 
 

@@ -21,9 +21,10 @@ from assistant.reports.outline import (
     when_text,
 )
 from assistant.reports.wording import (
-    CategoryTitle,
+    NO_BANK,
+    ReportBank,
     as_lang,
-    category_id,
+    common_mistakes,
     coverage_words,
     label,
     labelled,
@@ -68,7 +69,7 @@ def render_markdown(
     generated_at: datetime,
     tz: tzinfo | None,
     lang: Lang | None,
-    category_title: CategoryTitle = category_id,
+    bank: ReportBank = NO_BANK,
 ) -> str:
     """The whole report; each session in its own language unless `lang` is given."""
     head_lang = lang or (as_lang(details[0].session.lang) if details else "en")
@@ -85,12 +86,12 @@ def render_markdown(
     if not details:
         lines += [f"*{label('no_sessions', head_lang)}*", ""]
     for detail in details:
-        lines += _session(detail, tz, lang or as_lang(detail.session.lang), category_title)
+        lines += _session(detail, tz, lang or as_lang(detail.session.lang), bank)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _session(
-    detail: SessionDetail, tz: tzinfo | None, lang: Lang, category_title: CategoryTitle
+    detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank
 ) -> list[str]:
     s = detail.session
     facts = [
@@ -112,22 +113,22 @@ def _session(
     for notice in notices(detail, lang):
         lines += [f"> **{notice}**", ""]
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        lines += _block(block, n, lang, category_title)
+        lines += _block(block, n, lang, bank)
     return lines
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang, category_title: CategoryTitle) -> list[str]:
+def _block(block: QuestionBlock, n: int, lang: Lang, bank: ReportBank) -> list[str]:
     lines = [f"### {label('question_n', lang, n=n)}. {inline(block.turn.question_text)}", ""]
-    lines += _turn(block.turn, lang, category_title)
+    lines += _turn(block.turn, lang, bank)
     for follow_up in block.follow_ups:
         lines += [f"#### {labelled('follow_up', lang, inline(follow_up.question_text))}", ""]
-        lines += _turn(follow_up, lang, category_title)
+        lines += _turn(follow_up, lang, bank)
     return lines
 
 
-def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[str]:
+def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     facts = [
-        labelled("category", lang, inline(category_title(turn.category, lang))),
+        labelled("category", lang, inline(bank.category_title(turn.category, lang))),
         labelled("score", lang, _score(turn, lang)),
         labelled("hints", lang, turn.hints_used),
         labelled("time_taken", lang, clock_text(time_taken(turn))),
@@ -142,6 +143,14 @@ def _turn(turn: TurnRecord, lang: Lang, category_title: CategoryTitle) -> list[s
     if turn.grade is not None:
         lines += _grade(turn.grade, lang)
     lines += [f"**{label('reference', lang)}**", "", *_paragraphs(turn.reference_answer), ""]
+    mistakes = common_mistakes(turn.question_id, turn.follow_up_of, bank)
+    if mistakes:
+        lines += [f"**{label('common_mistakes', lang)}**", ""]
+        for pitfall in mistakes:
+            # A backslash ends the line with a hard break: the correction goes under its claim.
+            lines.append(f"- ✘ {inline(pitfall.claim.get(lang))}\\")
+            lines.append(f"  ✔ {inline(pitfall.correction.get(lang))}")
+        lines.append("")
     return lines
 
 

@@ -12,7 +12,7 @@ from assistant.reports.as_csv import render_csv
 from assistant.reports.as_html import render_html
 from assistant.reports.as_json import render_json
 from assistant.reports.as_markdown import render_markdown
-from assistant.reports.wording import CategoryTitle, category_id
+from assistant.reports.wording import NO_BANK, ReportBank
 from assistant.settings import data_dir
 from assistant.store.errors import StoreError
 from assistant.store.records import SessionDetail
@@ -47,7 +47,7 @@ def render_report(
     generated_at: datetime,
     tz: tzinfo | None = None,
     lang: Lang | None = None,
-    category_title: CategoryTitle = category_id,
+    bank: ReportBank = NO_BANK,
 ) -> str:
     """The report of `details` in `fmt`.
 
@@ -56,11 +56,11 @@ def render_report(
     """
     if fmt == "md":
         return render_markdown(
-            details, generated_at=generated_at, tz=tz, lang=lang, category_title=category_title
+            details, generated_at=generated_at, tz=tz, lang=lang, bank=bank
         )
     if fmt == "html":
         return render_html(
-            details, generated_at=generated_at, tz=tz, lang=lang, category_title=category_title
+            details, generated_at=generated_at, tz=tz, lang=lang, bank=bank
         )
     if fmt == "json":
         return render_json(details, generated_at=generated_at)
@@ -88,13 +88,13 @@ def write_report(
     directory: Path,
     *,
     generated_at: datetime,
-    category_title: CategoryTitle = category_id,
+    bank: ReportBank = NO_BANK,
 ) -> Path:
     """Render and write a report into `directory` (created if missing); returns the file.
 
     An existing file is never overwritten: a `-2`, `-3`... suffix is added instead.
     """
-    text = render_report(details, fmt, generated_at=generated_at, category_title=category_title)
+    text = render_report(details, fmt, generated_at=generated_at, bank=bank)
     directory.mkdir(parents=True, exist_ok=True)
     name = report_file_name(details, fmt, generated_at)
     stem, suffix = name.rsplit(".", 1)
@@ -120,7 +120,7 @@ def export_command(
     output: Path | None,
     out: TextIO,
     err: TextIO,
-    category_title: CategoryTitle = category_id,
+    bank: ReportBank = NO_BANK,
 ) -> int:
     """`mock-interview export (SESSION_ID | --last | --all) --format F [-o FILE]`; the exit code.
 
@@ -143,7 +143,7 @@ def export_command(
         print(f"error: {error.args[0]}", file=err)
         return 1
     text = render_report(
-        details, fmt, generated_at=datetime.now(UTC), category_title=category_title
+        details, fmt, generated_at=datetime.now(UTC), bank=bank
     )
     if output is None:
         out.write(text)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from assistant.grading.feedback import colon, coverage_label, note_text, verdict_label
 from assistant.grading.grade import Coverage, Note, Verdict
-from assistant.knowledge.models import Lang
+from assistant.knowledge.models import Lang, Pitfall, Question
 
 _LABELS: dict[str, tuple[str, str]] = {
     "report_title": ("Mock interview report", "Rapport d'entretien blanc"),
@@ -56,6 +56,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "you_said": ("you said", "vous avez dit"),
     "notes": ("Notes", "Remarques"),
     "reference": ("Reference answer", "Réponse de référence"),
+    "common_mistakes": (
+        "Common mistakes on this question",
+        "Erreurs fréquentes sur cette question",
+    ),
     "none": ("none", "aucun"),
     # values
     "completed": ("completed", "terminée"),
@@ -73,13 +77,36 @@ def label(key: str, lang: Lang, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-CategoryTitle = Callable[[str, Lang], str]
-"""A category's display name in a language (the bank's `category_title`)."""
+class ReportBank(Protocol):
+    """What a report asks of the question bank (a loaded `Bank` answers it)."""
+
+    def category_title(self, category_id: str, lang: str) -> str:
+        """A category's display name in `lang`."""
+        ...
+
+    def get(self, question_id: str) -> Question | None:
+        """The question with this id, if the bank has it."""
+        ...
 
 
-def category_id(category: str, lang: Lang) -> str:
-    """The category as stored: the report's default when no bank is at hand."""
-    return category
+class _NoBank:
+    """The report's default when no bank is at hand: categories by id, no questions."""
+
+    def category_title(self, category_id: str, lang: str) -> str:
+        return category_id
+
+    def get(self, question_id: str) -> Question | None:
+        return None
+
+
+NO_BANK: ReportBank = _NoBank()
+"""Categories shown as stored, no common mistakes."""
+
+
+def common_mistakes(question_id: str, follow_up_of: int | None, bank: ReportBank) -> list[Pitfall]:
+    """The common mistakes to show under a main question's reference (none under follow-ups)."""
+    question = bank.get(question_id) if follow_up_of is None else None
+    return list(question.pitfalls) if question is not None else []
 
 
 def labelled(key: str, lang: Lang, value: object) -> str:

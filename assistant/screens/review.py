@@ -813,7 +813,7 @@ class ReviewScreen(Screen[None]):
             fmt,
             reports_dir(),
             generated_at=generated_at,
-            category_title=self.coach.bank.category_title,
+            bank=self.coach.bank,
         )
         self.post_message(self.ReportWritten(path, len(details)))
 

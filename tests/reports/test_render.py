@@ -193,8 +193,34 @@ def test_markdown_and_html_name_categories_by_their_bank_title() -> None:
             generated_at=GENERATED_AT,
             tz=UTC,
             lang="fr",
-            category_title=bank.category_title,
+            bank=bank,
         )
         assert "Fondamentaux" in titled
         plain = render_report(details, fmt, generated_at=GENERATED_AT, tz=UTC, lang="fr")  # type: ignore[arg-type]
         assert "Fondamentaux" not in plain and "fundamentals" in plain
+
+
+def test_markdown_and_html_list_a_questions_common_mistakes_once() -> None:
+    """Under a main question's reference, the bank's common mistakes; never under a follow-up."""
+    from assistant.knowledge.loader import load_bank
+    from assistant.settings import shipped_bank_dir
+
+    bank = load_bank([shipped_bank_dir()]).bank
+    pitfalls = bank.questions["what-is-mlops"].pitfalls
+    details = [full_session()]
+    for fmt in ("md", "html"):
+        text = render_report(
+            details,
+            fmt,  # type: ignore[arg-type]
+            generated_at=GENERATED_AT,
+            tz=UTC,
+            lang="en",
+            bank=bank,
+        )
+        # The session has the question once, with a follow-up; two other ids are not in the bank.
+        assert text.count("Common mistakes on this question") == 1
+        for pitfall in pitfalls:
+            assert text.count(pitfall.claim.en) == 1
+            assert text.count(pitfall.correction.en) == 1
+        plain = render_report(details, fmt, generated_at=GENERATED_AT, tz=UTC, lang="en")  # type: ignore[arg-type]
+        assert "Common mistakes" not in plain
