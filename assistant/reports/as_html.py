@@ -121,9 +121,7 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _session(
-    detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank
-) -> list[str]:
+def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank) -> list[str]:
     s = detail.session
     facts = [
         ("mode", value_label(s.mode, lang)),

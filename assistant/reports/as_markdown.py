@@ -90,9 +90,7 @@ def render_markdown(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _session(
-    detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank
-) -> list[str]:
+def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank) -> list[str]:
     s = detail.session
     facts = [
         ("mode", inline(value_label(s.mode, lang))),

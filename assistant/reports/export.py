@@ -55,13 +55,9 @@ def render_report(
     times. Markdown and HTML speak each session's language unless `lang` is given.
     """
     if fmt == "md":
-        return render_markdown(
-            details, generated_at=generated_at, tz=tz, lang=lang, bank=bank
-        )
+        return render_markdown(details, generated_at=generated_at, tz=tz, lang=lang, bank=bank)
     if fmt == "html":
-        return render_html(
-            details, generated_at=generated_at, tz=tz, lang=lang, bank=bank
-        )
+        return render_html(details, generated_at=generated_at, tz=tz, lang=lang, bank=bank)
     if fmt == "json":
         return render_json(details, generated_at=generated_at)
     if fmt == "csv":
@@ -142,9 +138,7 @@ def export_command(
     except LookupError as error:
         print(f"error: {error.args[0]}", file=err)
         return 1
-    text = render_report(
-        details, fmt, generated_at=datetime.now(UTC), bank=bank
-    )
+    text = render_report(details, fmt, generated_at=datetime.now(UTC), bank=bank)
     if output is None:
         out.write(text)
         return 0

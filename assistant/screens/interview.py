@@ -137,9 +137,11 @@ class InterviewScreen(Screen[int]):
         self._started = self._question_started = self.coach.clock()
         yield Static(self._progress_line(), id="progress", markup=False)
         yield Transcript()
-        yield AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
+        editor = AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
+        relabel_bindings(editor, {"submit": "submit"}, self.lang)
+        yield editor
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.resumed and self.session_id is not None:

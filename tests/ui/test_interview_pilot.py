@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from assistant.app import InterviewApp, make_app
 from assistant.grading.grade import Grade
@@ -369,3 +369,37 @@ async def test_ending_while_an_answer_is_graded_asks_nothing_more(
     detail = store.get_session(store.list_sessions()[0].id)
     assert detail is not None
     assert len(detail.turns) == 1 and detail.turns[0].grade is not None
+
+
+def footer_labels(app: InterviewApp) -> list[str]:
+    """The key descriptions the footer shows, left to right."""
+    keys = app.screen.query_one(Footer).query("FooterKey")
+    return [str(key.description) for key in keys]  # type: ignore[attr-defined]
+
+
+async def test_footer_follows_the_language_back_and_forth(make_test_app: AppFactory) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert footer_labels(app)[:2] == ["Start", "Review"]
+        for start, review, quit_ in [
+            ("Commencer", "Historique", "Quitter"),
+            ("Start", "Review", "Quit"),
+            ("Commencer", "Historique", "Quitter"),
+        ]:
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            await pilot.pause()
+            labels = footer_labels(app)
+            assert labels[:2] == [start, review] and quit_ in labels
+
+
+async def test_interview_footer_is_in_the_interview_language(make_test_app: AppFactory) -> None:
+    app = make_test_app(InterviewSettings(count=2, seed=3, lang="fr"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await interview_screen(app, pilot)
+        labels = footer_labels(app)
+        assert labels[:2] == ["Envoyer", "Indice"]
+        assert "Submit" not in labels and "Quit" not in labels
