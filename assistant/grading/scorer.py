@@ -181,6 +181,8 @@ class Grader:
         self.bank_version = bank_version
         self.params = params
         self._lock = threading.Lock()
+        self._reference_split: dict[str, list[str]] = {}
+        """Each reference's pieces, once: splitting it means tokenizing it again."""
 
     @property
     def model_id(self) -> str:
@@ -284,12 +286,15 @@ class Grader:
         return texts
 
     def _reference_pieces(self, reference: str) -> list[str]:
-        segmentation = segment_answer(
-            reference, self.backend.count_tokens, self.backend.max_seq_length
-        )
-        if not segmentation.exceeds_model:
-            return [reference]
-        return list(segmentation.segments)
+        """The reference, or its segments when it is longer than the model reads."""
+        pieces = self._reference_split.get(reference)
+        if pieces is None:
+            segmentation = segment_answer(
+                reference, self.backend.count_tokens, self.backend.max_seq_length
+            )
+            pieces = [reference] if not segmentation.exceeds_model else list(segmentation.segments)
+            self._reference_split[reference] = pieces
+        return pieces
 
     def _reference_vector(self, reference: str, bank: dict[str, Vectors]) -> Vectors:
         pieces = self._reference_pieces(reference)
