@@ -49,7 +49,7 @@ from assistant.reports.outline import (
     time_taken,
 )
 from assistant.reports.progress import ProgressSeries, progress_series, weak_questions
-from assistant.reports.wording import as_lang, value_label, verdict_words
+from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
 from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
@@ -591,8 +591,7 @@ class ReviewScreen(Screen[None]):
             for i, turn in enumerate([block.turn, *block.follow_ups]):
                 number = f"Q{n}" if i == 0 else f"↳ {label('follow_up', lang)}"
                 category = bank.category_title(turn.category, lang)
-                question = bank.get(turn.question_id) if i == 0 else None
-                pitfalls = question.pitfalls if question is not None else []
+                pitfalls = common_mistakes(turn.question_id, turn.follow_up_of, bank)
                 body = turn_renderable(turn, number, category, lang, pitfalls)
                 cards.append(TurnCard(turn, body, follow_up=i > 0))
         await view.mount_all(cards)
