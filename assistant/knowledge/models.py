@@ -52,22 +52,25 @@ _T = TypeVar("_T")
 
 def parse(kind: type[_T], data: object) -> _T:
     """Validate `data` (parsed YAML) as a `kind`; raises pydantic's `ValidationError`."""
+    return _adapter(kind).validate_python(data)  # type: ignore[no-any-return]
+
+
+def dump(item: object) -> Any:
+    """`item` as plain JSON-ready data, without the fields that are unset."""
+    return _adapter(type(item)).dump_python(item, mode="json", exclude_none=True)
+
+
+_ADAPTERS: dict[type[Any], Any] = {}
+
+
+def _adapter(kind: type[Any]) -> Any:
+    """Pydantic's adapter for a bank class, built once (building one compiles its schema)."""
     from pydantic import TypeAdapter
 
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
-    return adapter.validate_python(data)  # type: ignore[no-any-return]
-
-
-def dump(item: object) -> Any:
-    """`item` as plain JSON-ready data, without the fields that are unset."""
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(type(item)).dump_python(item, mode="json", exclude_none=True)
-
-
-_ADAPTERS: dict[type[Any], Any] = {}
+    return adapter
 
 
 @dataclass(frozen=True, kw_only=True)
