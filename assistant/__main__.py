@@ -19,7 +19,7 @@ from assistant.knowledge.models import LANGS, dump
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
 
 if TYPE_CHECKING:
-    from assistant.grading.scorer import Grader
+    from assistant.grading.pipeline import Grader
     from assistant.store import SessionStore
 
 
@@ -188,7 +188,7 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Grade a file of answers with the local model; bad rows are reported and skipped."""
     from assistant.grading.backend import ModelLoadError
     from assistant.grading.batch import run_batch
-    from assistant.grading.scorer import load_grader
+    from assistant.grading.pipeline import load_grader
 
     settings = _settings(args)
     report = load_bank(_bank_dirs(settings))
@@ -260,7 +260,7 @@ def _open_log(settings: Settings) -> SessionStore:
 
 def _load_grader(settings: Settings, bank_version: str) -> Grader:
     """Load the grading model (imports numpy, torch: kept out of start-up)."""
-    from assistant.grading.scorer import load_grader
+    from assistant.grading.pipeline import load_grader
 
     return load_grader(settings, bank_version)
 

@@ -27,7 +27,7 @@ from assistant.screens.start import StartChoice, StartScreen
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.grading.scorer import Grader
+    from assistant.grading.pipeline import Grader
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
 

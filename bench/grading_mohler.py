@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.grading.backend import load_backend  # noqa: E402
 from assistant.grading.batch import run_batch  # noqa: E402
 from assistant.grading.cache import EmbeddingCache  # noqa: E402
-from assistant.grading.scorer import Grader  # noqa: E402
+from assistant.grading.pipeline import Grader  # noqa: E402
 
 DEFAULT_CSV = ROOT.parent / "shared" / "benchmarks" / "mohler" / "mohler.csv"
 

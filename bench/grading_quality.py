@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.grading.backend import load_backend  # noqa: E402
 from assistant.grading.cache import EmbeddingCache  # noqa: E402
-from assistant.grading.scorer import Grader, GradingTarget  # noqa: E402
+from assistant.grading.pipeline import Grader, GradingTarget  # noqa: E402
 from assistant.knowledge.loader import load_bank  # noqa: E402
 
 LEVELS = ("complete", "good", "vague", "wrong", "off-topic")

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.grading.backend import load_backend  # noqa: E402
 from assistant.grading.cache import EmbeddingCache  # noqa: E402
-from assistant.grading.scorer import Grader, GradingTarget  # noqa: E402
+from assistant.grading.pipeline import Grader, GradingTarget  # noqa: E402
 
 TARGET = GradingTarget(
     question="How do you ensure high availability and fault tolerance for ML models in production?",

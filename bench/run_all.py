@@ -13,7 +13,6 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 SCRIPTS = [
     "grading_quality.py",
-    "pitfall_detection.py",
     "grading_speed.py",
     "grading_mohler.py",
     "startup.py",

@@ -220,7 +220,22 @@ def _directory_key(path: Path) -> str:
     return f"{path}|{'|'.join(stamps)}"
 
 
+def quiet_libraries() -> None:
+    """No progress bar or load report from the model libraries: the app owns the terminal, and
+    batch grading's stderr is for its own messages."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import logging
+
+    import transformers
+
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+    transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+
+
 def _load_sentence_transformer(source: str) -> SentenceTransformer:
+    quiet_libraries()
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(source, device="cpu", local_files_only=True)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assistant.grading.language import detect_language
-from assistant.grading.scorer import Grader, GradingTarget
+from assistant.grading.pipeline import Grader
+from assistant.grading.target import GradingTarget
 from assistant.knowledge.models import Lang
 
 if TYPE_CHECKING:

@@ -16,7 +16,19 @@ _COVERAGE: dict[Coverage, dict[str, str]] = {
     Coverage.COVERED: {"en": "covered", "fr": "couvert"},
     Coverage.PARTIAL: {"en": "partly covered", "fr": "en partie couvert"},
     Coverage.MISSED: {"en": "missed", "fr": "manqué"},
+    Coverage.CONTRADICTED: {
+        "en": "contradicted: you said the opposite",
+        "fr": "contredit : vous avez dit le contraire",
+    },
 }
+
+COVERAGE_MARKS: dict[Coverage, tuple[str, str]] = {
+    Coverage.COVERED: ("✔", "green"),
+    Coverage.PARTIAL: ("◐", "yellow"),
+    Coverage.MISSED: ("✘", "red"),
+    Coverage.CONTRADICTED: ("≠", "magenta"),
+}
+"""Each status's mark and colour, the same on every screen: a contradiction is not a miss."""
 
 _NOTES: dict[NoteCode, dict[str, str]] = {
     NoteCode.RESTATES_QUESTION: {
@@ -46,6 +58,22 @@ _NOTES: dict[NoteCode, dict[str, str]] = {
     NoteCode.SPLIT_LONG: {
         "en": "The answer is longer than the model reads at once; it was graded in parts.",
         "fr": "La réponse dépasse ce que le modèle lit d'un coup ; elle a été notée par parties.",
+    },
+    NoteCode.TRUNCATED: {
+        "en": "The answer is very long: only its beginning was graded; it is kept in full.",
+        "fr": "La réponse est très longue : seul son début a été noté ; elle est gardée en entier.",
+    },
+    NoteCode.CONTRADICTIONS: {
+        "en": "Part of your answer says the opposite of a key point: that costs more than "
+        "leaving it out, and the answer cannot be rated strong.",
+        "fr": "Une partie de votre réponse dit le contraire d'un point clé : cela coûte plus "
+        "que de l'omettre, et la réponse ne peut pas être jugée solide.",
+    },
+    NoteCode.NOT_VERIFIED: {
+        "en": "The verifier could not be loaded: key points were judged by similarity alone, "
+        "which cannot tell a wrong statement from a right one.",
+        "fr": "Le vérificateur n'a pas pu être chargé : les points clés ont été jugés par "
+        "similarité seule, qui ne distingue pas une affirmation fausse d'une juste.",
     },
     NoteCode.HINTS_USED: {
         "en": "Hints were used for this answer.",
@@ -86,7 +114,7 @@ def note_text(note: Note, lang: str) -> str:
         name = _LANGUAGE_NAMES.get(answer_lang, {}).get(lang)
         if name:
             text += f" ({name})"
-    if note.code is NoteCode.SPLIT_LONG and note.detail:
+    if note.code in (NoteCode.SPLIT_LONG, NoteCode.TRUNCATED) and note.detail:
         text += f" ({note.detail})"
     return text
 

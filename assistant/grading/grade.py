@@ -23,6 +23,8 @@ class Coverage(StrEnum):
     COVERED = "covered"
     PARTIAL = "partial"
     MISSED = "missed"
+    CONTRADICTED = "contradicted"
+    """The answer says the opposite of the key point (the verifier found a contradiction)."""
 
 
 class NoteCode(StrEnum):
@@ -36,17 +38,30 @@ class NoteCode(StrEnum):
     TOO_SHORT = "too-short"
     SPLIT_LONG = "split-long"
     HINTS_USED = "hints-used"
+    TRUNCATED = "truncated"
+    """The answer was longer than the grading bound: only its beginning was graded."""
+    CONTRADICTIONS = "contradictions"
+    """Some key points were contradicted: the score was lowered and cannot be "strong"."""
+    NOT_VERIFIED = "not-verified"
+    """No verifier could be loaded: key points were judged by similarity alone."""
 
 
 @dataclass(frozen=True)
 class KeyPointResult:
-    """The verdict on one key point, with the sentence of the answer that matched it best."""
+    """The verdict on one key point, with the part of the answer that decided it."""
 
     id: str
     text: str
     status: Coverage
     similarity: float
     evidence: str | None = None
+    """The answer's words that decided the status, verbatim (a sentence or clause)."""
+    span: tuple[int, int] | None = None
+    """Where `evidence` sits in the answer, as character offsets (end excluded)."""
+    entailment: float | None = None
+    """The verifier's probability that the evidence states the key point (None: not verified)."""
+    contradiction: float | None = None
+    """The verifier's probability that the evidence says the opposite of the key point."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,8 @@ class Grade:
     reference_lang: str = "en"
     model_id: str = ""
     bank_version: str = ""
+    verifier_id: str = ""
+    """The verifier that checked the key points ("" when graded by similarity alone)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (enums as their string values)."""
@@ -87,6 +104,9 @@ class Grade:
                     status=Coverage(k["status"]),
                     similarity=float(k["similarity"]),
                     evidence=k.get("evidence"),
+                    span=tuple(k["span"]) if k.get("span") else None,  # type: ignore[arg-type]
+                    entailment=k.get("entailment"),
+                    contradiction=k.get("contradiction"),
                 )
                 for k in data.get("key_points", [])
             ],
@@ -95,6 +115,7 @@ class Grade:
             reference_lang=data.get("reference_lang", "en"),
             model_id=data.get("model_id", ""),
             bank_version=data.get("bank_version", ""),
+            verifier_id=data.get("verifier_id", ""),
         )
 
     @property
@@ -106,3 +127,8 @@ class Grade:
     def missed(self) -> list[KeyPointResult]:
         """Key points not covered at all."""
         return [k for k in self.key_points if k.status is Coverage.MISSED]
+
+    @property
+    def contradicted(self) -> list[KeyPointResult]:
+        """Key points the answer says the opposite of."""
+        return [k for k in self.key_points if k.status is Coverage.CONTRADICTED]

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from assistant.grading.grade import Grade
 from assistant.grading.language import detect_language
-from assistant.grading.scorer import GradingTarget
+from assistant.grading.target import GradingTarget
 from assistant.interview.flow import with_hint_penalty
 from assistant.knowledge.loader import Bank
 from assistant.knowledge.models import Lang
 from assistant.store.records import TurnRecord
 
 if TYPE_CHECKING:
-    from assistant.grading.scorer import Grader
+    from assistant.grading.pipeline import Grader
 
 
 def grade_stored_turn(grader: Grader, bank: Bank, turn: TurnRecord) -> Grade:

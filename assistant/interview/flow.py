@@ -10,7 +10,7 @@ from assistant.grading.grade import Coverage, Grade, Note, NoteCode, Verdict
 from assistant.knowledge.models import FollowUp, Lang, Pitfall, Question
 
 if TYPE_CHECKING:
-    from assistant.grading.scorer import GradingTarget
+    from assistant.grading.target import GradingTarget
 
 HINT_PENALTY = 5
 """Points taken off an answer's score for each hint the candidate asked for."""
@@ -206,7 +206,7 @@ def with_hint_penalty(grade: Grade, hints_used: int) -> Grade:
 
 def follow_up_target(step: Step, lang: Lang) -> GradingTarget:
     """What a follow-up answer is graded against: the one key point it probes."""
-    from assistant.grading.scorer import GradingTarget  # numpy: not needed for the first question
+    from assistant.grading.target import GradingTarget  # numpy: not needed for the first question
 
     assert step.follow_up is not None
     key_point = step.question.key_point(step.follow_up.key_point)

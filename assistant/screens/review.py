@@ -30,7 +30,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from assistant.grading.grade import Coverage, Verdict
-from assistant.grading.scorer import DEFAULT_PARAMETERS
+from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.knowledge.models import Lang, Pitfall
 from assistant.reports import (
     FORMAT_NAMES,

@@ -9,7 +9,13 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.grading.feedback import colon, coverage_label, note_text, verdict_label
+from assistant.grading.feedback import (
+    COVERAGE_MARKS,
+    colon,
+    coverage_label,
+    note_text,
+    verdict_label,
+)
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang, Pitfall
@@ -27,13 +33,8 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
             style="bold",
         )
     ]
-    marks = {
-        Coverage.COVERED: ("✔", "green"),
-        Coverage.PARTIAL: ("◐", "yellow"),
-        Coverage.MISSED: ("✘", "red"),
-    }
     for result in grade.key_points:
-        mark, style = marks[result.status]
+        mark, style = COVERAGE_MARKS[result.status]
         label = coverage_label(result.status, lang)
         row = Text()
         row.append(f"{mark} ", style=style)
@@ -47,6 +48,23 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
     for note in grade.notes:
         parts.append(Text(f"• {note_text(note, lang)}", style="italic"))
     return Group(*parts)
+
+
+def highlighted_answer(answer: str, grade: Grade) -> Text:
+    """The answer exactly as typed, each evidence span underlined in its key point's colour
+    (a contradicted span wins over the others where they overlap)."""
+    text = Text(answer)
+    order = [Coverage.PARTIAL, Coverage.COVERED, Coverage.CONTRADICTED]
+    results = sorted(
+        (r for r in grade.key_points if r.span and r.status in order),
+        key=lambda r: order.index(r.status),
+    )
+    for result in results:
+        assert result.span is not None
+        start, end = result.span
+        if 0 <= start < end <= len(answer):
+            text.stylize(f"underline {COVERAGE_MARKS[result.status][1]}", start, end)
+    return text
 
 
 def pitfalls_renderable(pitfalls: Sequence[Pitfall], lang: Lang) -> Text:
@@ -86,6 +104,10 @@ class Transcript(VerticalScroll):
     def candidate(self, text: str) -> TranscriptEntry:
         """The candidate's answer, exactly as typed."""
         return self._add(Text(text), "candidate")
+
+    def highlight(self, entry: TranscriptEntry, answer: str, grade: Grade) -> None:
+        """Underline, in the candidate's answer, the spans that decided each key point."""
+        entry.update(highlighted_answer(answer, grade))
 
     def feedback(self, grade: Grade, lang: Lang) -> TranscriptEntry:
         """A feedback card for one graded answer."""

