@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -83,9 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="grade a file of answers (JSONL or CSV) to JSONL",
         description="Rows need `answer` and either `question_id` (from the bank) or `question` "
         "and `reference_answer` (optional `key_points`: a list in JSONL, ';'-separated in CSV).",
+        epilog="Exit status: 0 every row graded, 1 some rows skipped (each named on stderr), "
+        "2 the input or output file cannot be used, 3 the input holds no row.",
     )
     grade.add_argument("--input", required=True, type=Path, metavar="FILE")
-    grade.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    grade.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="default: standard output; written whole once every row is graded",
+    )
+    grade.add_argument("--force", action="store_true", help="replace --output if it exists")
     _common(grade)
 
     export = sub.add_parser("export", help="export sessions as a report")
@@ -94,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--last", action="store_true", help="the newest session")
     which.add_argument("--all", action="store_true", help="every session")
     export.add_argument("--format", choices=("md", "html", "json", "csv"), default="md")
-    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="default: stdout; never the database"
+    )
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _common(export)
 
     review = sub.add_parser("review", help="open the review screen on past sessions")
@@ -168,8 +181,27 @@ def cmd_where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+EXIT_BROKEN_PIPE = 128 + 13
+"""What a shell reports for a Unix tool stopped by SIGPIPE (`yes | head`); ours exits the same."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _quiet_libraries()
+    try:
+        code = _run_command(argv)
+        sys.stdout.flush()  # a closed pipe must fail here, inside the try, not at interpreter exit
+    except BrokenPipeError:
+        # The reader went away (`mock-interview kb list | head`): stop quietly, as Unix tools do.
+        # What is still buffered goes to /dev/null so that the final flush cannot fail again.
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _run_command(argv: Sequence[str] | None) -> int:
+    """Parse the command line and run the command it names."""
     args = build_parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.command == "kb":
@@ -184,28 +216,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(args, err, review=args.command == "review")
 
 
+def _quiet_libraries() -> None:
+    """No progress bar or log line from the model libraries: our output is ours alone.
+
+    Set before sentence-transformers is imported, which reads them once: transformers' own
+    "Loading weights" bar follows huggingface_hub's switch.
+    """
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+
+
 def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Grade a file of answers with the local model; bad rows are reported and skipped."""
+    """Grade a file of answers with the local model; bad rows are reported and skipped.
+
+    Both files are checked before the model loads; `--output` is never the input, appears whole
+    once every row is graded, and replaces an existing file only with `--force`.
+    """
+    from rich.console import Console
+
+    from assistant.atomic_write import OutputPathError, atomic_write, check_output_path
     from assistant.grading.backend import ModelLoadError
-    from assistant.grading.batch import run_batch
+    from assistant.grading.batch import (
+        EXIT_BAD_ROWS,
+        EXIT_OK,
+        EXIT_UNREADABLE,
+        BatchInputError,
+        grade_batch,
+        read_batch,
+    )
     from assistant.grading.pipeline import load_grader
 
     settings = _settings(args)
+    protected = {args.input: "the answers file being graded (--input)"}
+    if args.output is not None:
+        try:
+            check_output_path(args.output, replace=args.force, protected=protected)
+        except OutputPathError as exc:
+            print(f"error: {exc}", file=err)
+            return EXIT_UNREADABLE
     report = load_bank(_bank_dirs(settings))
     _print_problems(report, err)
+    try:
+        batch = read_batch(args.input, report.bank, err)
+    except BatchInputError as exc:
+        print(f"error: {exc}", file=err)
+        return exc.exit_code
     try:
         grader = load_grader(settings, report.bank.version)
     except ModelLoadError as exc:
         print(f"error: {exc}", file=err)
         return 1
+    # A bar only on a terminal, as Rich decides; not when JSONL lines go to that same terminal.
+    show_progress = Console(file=err).is_terminal and (
+        args.output is not None or not Console(file=out).is_terminal
+    )
+    code = EXIT_BAD_ROWS if batch.skipped else EXIT_OK
     if args.output is None:
-        return run_batch(args.input, out, grader, report.bank, err)
+        grade_batch(batch.rows, grader, out, err, show_progress=show_progress)
+        return code
     try:
-        with args.output.open("w", encoding="utf-8") as output:
-            return run_batch(args.input, output, grader, report.bank, err)
-    except OSError as exc:
-        print(f"error: cannot write {args.output}: {exc.strerror}", file=err)
-        return 1
+        with atomic_write(args.output, replace=args.force, protected=protected) as output:
+            grade_batch(batch.rows, grader, output, err, show_progress=show_progress)
+    except OutputPathError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_UNREADABLE
+    return code
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -231,6 +306,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out=out,
             err=err,
             bank=bank,
+            force=args.force,
         )
 
 

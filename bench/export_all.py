@@ -147,6 +147,7 @@ def main() -> int:
                     output=target,
                     out=io.StringIO(),
                     err=err,
+                    force=True,
                 )
                 times.append(time.perf_counter() - began)
                 assert code == 0, err.getvalue()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO, TypeGuard, get_args
 
+from assistant.atomic_write import OutputPathError, atomic_write, check_output_path
 from assistant.knowledge.models import Lang
 from assistant.reports.as_csv import render_csv
 from assistant.reports.as_html import render_html
@@ -117,11 +118,14 @@ def export_command(
     out: TextIO,
     err: TextIO,
     bank: ReportBank = NO_BANK,
+    force: bool = False,
 ) -> int:
-    """`mock-interview export (SESSION_ID | --last | --all) --format F [-o FILE]`; the exit code.
+    """`mock-interview export (SESSION_ID | --last | --all) --format F [-o FILE] [--force]`.
 
-    Writes the report to `out` unless `output` is given. Exits 1, saying why on `err`, for an
-    unknown session id, an empty log or a file that cannot be written; 2 for a usage error.
+    Writes the report to `out` unless `output` is given; then the file appears whole or not at
+    all, is never the session database, and replaces an existing file only with `force`.
+    Returns the exit code: 1, saying why on `err`, for an unknown session id, an empty log or
+    a file that cannot or must not be written; 2 for a usage error.
     """
     if not is_report_format(fmt):
         print(f"error: unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=err)
@@ -130,6 +134,13 @@ def export_command(
     if chosen != 1:
         print("error: give exactly one of SESSION_ID, --last or --all", file=err)
         return 2
+    protected = _database_files(store.path)
+    if output is not None:
+        try:
+            check_output_path(output, replace=force, protected=protected)
+        except OutputPathError as error:
+            print(f"error: {error}", file=err)
+            return 1
     try:
         details = _chosen_sessions(store, session_id=session_id, last=last)
     except StoreError as error:
@@ -143,13 +154,22 @@ def export_command(
         out.write(text)
         return 0
     try:
-        with output.expanduser().open("w", encoding="utf-8", newline="") as file:
+        # newline="": CSV rows end in \r\n by the standard; nothing may add to them.
+        with atomic_write(output, replace=force, protected=protected, newline="") as file:
             file.write(text)
-    except OSError as error:
-        print(f"error: cannot write {output}: {error.strerror or error}", file=err)
+    except OutputPathError as error:
+        print(f"error: {error}", file=err)
         return 1
     print(f"wrote {len(details)} session(s) to {output}", file=out)
     return 0
+
+
+def _database_files(database: Path) -> dict[Path, str]:
+    """The session database and the files SQLite keeps beside it: never to be written over."""
+    files = {database: "the session database"}
+    for suffix in ("-wal", "-shm", "-journal"):
+        files[database.with_name(database.name + suffix)] = "part of the session database"
+    return files
 
 
 def _chosen_sessions(
