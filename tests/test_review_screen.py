@@ -8,16 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import ComposeResult
+from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from assistant.app import InterviewApp, make_app
 from assistant.interview.choices import save_last_choices
 from assistant.interview.flow import InterviewSettings
 from assistant.knowledge.loader import LoadReport, load_bank
 from assistant.reports import reports_dir
+from assistant.screens.dialogs import ConfirmDialog, Dialog
 from assistant.screens.review import FormatDialog, ReviewScreen, TurnCard
 from assistant.settings import Settings, shipped_bank_dir
 from assistant.store import SessionStore, open_store
@@ -345,6 +348,152 @@ async def test_an_empty_log_says_how_to_fill_it(app: InterviewApp) -> None:
         assert "No weak question" in on_screen(screen.query_one("#weak-title", Static))
 
 
+# --- the keyboard: Tab reaches every field, letters in a field are text, nothing hidden ---
+
+
+async def test_tab_and_shift_tab_cycle_every_filter_field_in_order(
+    app: InterviewApp, session_ids: list[int]
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        ring = ["ContentTabs", "category-filter", "date-filter", "sessions"]
+
+        def where() -> str:
+            focused = screen.focused
+            assert focused is not None
+            return focused.id or type(focused).__name__
+
+        seen = []
+        for _ in ring:
+            await pilot.press("tab")
+            seen.append(where())
+        assert seen == ring
+        back = []
+        for _ in ring:
+            await pilot.press("shift+tab")
+            back.append(where())
+        assert back == ["date-filter", "category-filter", "ContentTabs", "sessions"]
+
+
+async def test_letters_typed_in_a_filter_fire_no_screen_key(
+    app: InterviewApp, store: SessionStore, session_ids: list[int]
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot)
+        screen.category_filter.focus()
+        await pilot.pause()
+        # d (Delete), e/x (Export), s (Sort), p (Progress), h (History) on the category filter.
+        await pilot.press(*"dexsph")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert screen.tabs.active == "sessions-pane"
+        assert screen.sort_key == "date"
+        assert screen.focused is screen.category_filter
+        # The footer still shows Delete and Export, dimmed while the filter has the focus.
+        assert screen.check_action("delete", ()) is None
+        await pilot.press("tab", *"2025-03-1s")
+        await pilot.pause()
+        assert screen.date_filter.value == "2025-03-1"
+        assert screen.sort_key == "date" and pilot.app.screen is screen
+        # Out of the filter (Esc), the same letters are keys again.
+        await pilot.press("escape")
+        assert screen.focused is screen.sessions_table
+        await pilot.press("s")
+        assert screen.sort_key == "mode"
+        assert store.get_session(session_ids[0]) is not None
+
+
+async def test_every_key_is_in_the_footer_or_the_palette(
+    app: InterviewApp, session_ids: list[int]
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot)
+        hidden = {
+            b.action
+            for bindings in screen._bindings.key_to_bindings.values()
+            for b in bindings
+            if (b.id or "").startswith("review.") and not b.show
+        }
+        offered = {action for _, _, action in screen.palette_only_keys()}
+        assert hidden == offered == {"reverse", "progress"}
+        # Filter, once a hidden `f`, is in the footer.
+        assert screen.active_bindings["f"].binding.show
+        # The palette finds Reverse and runs it.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CommandPalette)
+        await pilot.press(*"reverse order")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert screen.sort_descending is False
+
+
+async def test_escape_leaves_a_dialog_then_a_filter_then_the_screen(
+    app: InterviewApp, session_ids: list[int]
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("d")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await pilot.press("f")
+        assert screen.focused is screen.category_filter
+        await pilot.press("tab")
+        assert screen.focused is screen.date_filter
+        await pilot.press("escape")
+        assert screen.focused is screen.sessions_table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is not screen
+
+
+async def test_left_and_right_walk_a_dialogs_buttons(
+    app: InterviewApp, session_ids: list[int]
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_review(pilot)
+        await pilot.press("d")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert dialog.focused is dialog.query_one("#no", Button)
+        await pilot.press("left")
+        assert dialog.focused is dialog.query_one("#yes", Button)
+        await pilot.press("left")  # the row's end stays put
+        assert dialog.focused is dialog.query_one("#yes", Button)
+        await pilot.press("right")
+        assert dialog.focused is dialog.query_one("#no", Button)
+        # The keys are written in the dialog, not hidden.
+        keys = on_screen(dialog.query_one(".dialog-keys", Static))
+        assert "y Delete" in keys and "n / esc Keep" in keys
+
+
+class NameDialog(Dialog[str]):
+    """A dialog with a text field above its buttons."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="name")
+        yield Button("OK", id="ok")
+        yield Button("Cancel", id="cancel")
+
+
+async def test_left_and_right_in_a_dialogs_text_field_move_the_cursor(
+    app: InterviewApp,
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        dialog = NameDialog()
+        await pilot.app.push_screen(dialog)
+        await pilot.pause()
+        field = dialog.query_one("#name", Input)
+        field.focus()
+        await pilot.press("a", "b", "left", "X", "right", "Y")
+        assert field.value == "aXbY"
+        assert dialog.focused is field
+
+
 def _snapshot_steps(*keys: str, session: int | None = None) -> Callable[[Pilot[Any]], Any]:
     async def steps(pilot: Pilot[Any]) -> None:
         await open_review(pilot, session_id=session)
@@ -362,7 +511,8 @@ def test_snapshot_sessions_list(
 ) -> None:
     """At 100x32: the tabs (Sessions active), the category and date filters, "5 of 5 sessions",
     the table with Date ▼, Mode, Lang, Qs, Avg, Time, Status and five rows newest first (two in
-    progress with "—" averages), and the footer's keys (Back, Sort, Progress, Delete, Export)."""
+    progress with "—" averages), and the footer's keys (Back, Sort, Filter, Delete, Export,
+    Export all, Quit)."""
     assert snap_compare(app, terminal_size=(100, 32), run_before=_snapshot_steps())
 
 

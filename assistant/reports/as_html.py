@@ -10,12 +10,14 @@ from assistant.grading.grade import Coverage, Grade
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
     QuestionBlock,
+    SummaryRow,
     average_text,
     clock_text,
     models_and_banks,
     notices,
     question_blocks,
     question_counts,
+    summary_rows,
     time_taken,
     when_text,
 )
@@ -69,11 +71,33 @@ table.points td { border-top: 1px solid var(--line); padding: .25rem .5rem .25re
 .mistakes .claim { color: var(--bad); }
 .mistakes .correction { font-style: italic; }
 .empty { color: var(--muted); font-style: italic; }
+table.summary { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-size: .92rem; }
+table.summary caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
+table.summary th, table.summary td { border-bottom: 1px solid var(--line);
+                                     padding: .2rem .4rem; text-align: left; vertical-align: top; }
+table.summary th { color: var(--muted); font-weight: normal; white-space: nowrap; }
+table.summary .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.summary .follow-up-row td { color: var(--muted); }
+.verdict { white-space: nowrap; font-weight: bold; }
+.verdict.strong, .verdict.adequate { color: var(--good); }
+.verdict.partial { color: var(--mid); }
+.verdict.off-target, .verdict.no-answer { color: var(--bad); }
+.verdict.skipped, .verdict.not-graded { color: var(--muted); font-weight: normal; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
-  .turn, table.points tr, pre.answer { break-inside: avoid; }
+  /* A question starts where the last one ended: a page break only when the page is full,
+     never a blank half page. Headings stay with what follows; small parts never split. */
+  @page { margin: 14mm 13mm; }
+  body { margin: 0; max-width: none; font-size: 10pt; line-height: 1.35; }
+  h2 { margin-top: 1.2rem; }
+  h3 { margin-top: 1.2rem; }
+  pre.answer { font-size: 9pt; }
+  section.session + section.session { break-before: page; }
+  h2, h3, h4, p.line, table.summary caption { break-after: avoid; }
+  table.summary tr, table.points tr, .mistakes li, .notice { break-inside: avoid; }
+  pre.answer, p.reference { orphans: 3; widows: 3; }
+  thead { display: table-header-group; }
   .notice { background: none; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 """
 
@@ -141,9 +165,47 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
         "</table>",
     ]
     parts += [f'<p class="notice">{_e(notice)}</p>' for notice in notices(detail, lang)]
+    parts += _summary_table(summary_rows(detail, lang), lang)
     for n, block in enumerate(question_blocks(detail.turns), start=1):
         parts += _block(block, n, lang, bank)
     parts.append("</section>")
+    return parts
+
+
+_SUMMARY_COLUMNS = (
+    ("col_number", ' class="num"'),
+    ("col_question", ""),
+    ("col_score", ' class="num"'),
+    ("col_verdict", ""),
+    ("col_covered", ' class="num"'),
+    ("col_partial", ' class="num"'),
+    ("col_missed", ' class="num"'),
+)
+
+
+def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
+    """The session at a glance, above its questions; nothing for a session without any."""
+    if not rows:
+        return []
+    parts = [
+        '<table class="summary">',
+        f"<caption>{_e(label('summary', lang))}</caption>",
+        "<thead><tr>",
+        *(f"<th{cls}>{_e(label(key, lang))}</th>" for key, cls in _SUMMARY_COLUMNS),
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for row in rows:
+        css = ' class="follow-up-row"' if row.follow_up else ""
+        cells = [
+            f'<td class="num">{_e(row.number)}</td>',
+            f"<td>{_e(row.question)}</td>",
+            f'<td class="num">{_e(row.score)}</td>',
+            f'<td class="verdict {_e(row.status)}">{_e(row.verdict)}</td>',
+            *(f'<td class="num">{_e(n)}</td>' for n in (row.covered, row.partial, row.missed)),
+        ]
+        parts.append(f"<tr{css}>{''.join(cells)}</tr>")
+    parts += ["</tbody>", "</table>"]
     return parts
 
 

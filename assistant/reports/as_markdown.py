@@ -11,12 +11,14 @@ from assistant.grading.grade import Coverage, Grade
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
     QuestionBlock,
+    SummaryRow,
     average_text,
     clock_text,
     models_and_banks,
     notices,
     question_blocks,
     question_counts,
+    summary_rows,
     time_taken,
     when_text,
 )
@@ -110,9 +112,42 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
     ]
     for notice in notices(detail, lang):
         lines += [f"> **{notice}**", ""]
+    lines += _summary_table(summary_rows(detail, lang), lang)
     for n, block in enumerate(question_blocks(detail.turns), start=1):
         lines += _block(block, n, lang, bank)
     return lines
+
+
+_SUMMARY_COLUMNS = (
+    ("col_number", "--:"),
+    ("col_question", "---"),
+    ("col_score", "--:"),
+    ("col_verdict", "---"),
+    ("col_covered", "--:"),
+    ("col_partial", "--:"),
+    ("col_missed", "--:"),
+)
+
+
+def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
+    """The session at a glance, above its questions; nothing for a session without any."""
+    if not rows:
+        return []
+    head = " | ".join(label(key, lang) for key, _ in _SUMMARY_COLUMNS)
+    rule = " | ".join(align for _, align in _SUMMARY_COLUMNS)
+    lines = [f"**{label('summary', lang)}**", "", f"| {head} |", f"| {rule} |"]
+    for row in rows:
+        cells = [
+            row.number,
+            inline(row.question),
+            row.score,
+            inline(row.verdict),
+            row.covered,
+            row.partial,
+            row.missed,
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
+    return [*lines, ""]
 
 
 def _block(block: QuestionBlock, n: int, lang: Lang, bank: ReportBank) -> list[str]:

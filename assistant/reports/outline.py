@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
+from assistant.grading.grade import Coverage
 from assistant.knowledge.models import Lang
-from assistant.reports.wording import label
+from assistant.reports.wording import label, verdict_words
 from assistant.store.records import SessionDetail, SessionStatus, SessionSummary, TurnRecord
 
 
@@ -34,6 +35,60 @@ def question_blocks(turns: Sequence[TurnRecord]) -> list[QuestionBlock]:
         blocks.append(block)
         by_id[turn.id] = block
     return blocks
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One line of a session's summary table: a question or a follow-up, how it went, in words.
+
+    Counts are text so that every format shows an ungraded turn the same way (an em dash).
+    """
+
+    number: str
+    """`1`, `2`... for a main question, `↳` for a follow-up under it."""
+    question: str
+    """As asked (a person never typed it, but formats still escape it)."""
+    score: str
+    verdict: str
+    """The verdict in words, or why there is none (skipped, not graded yet)."""
+    status: str
+    """A stable code for styling: the verdict's value, `skipped` or `not-graded`."""
+    covered: str
+    partial: str
+    missed: str
+
+    @property
+    def follow_up(self) -> bool:
+        """True for a follow-up row."""
+        return self.number == "↳"
+
+
+def summary_rows(detail: SessionDetail, lang: Lang) -> list[SummaryRow]:
+    """The session at a glance, one row per question then its follow-ups, in the order asked."""
+    rows: list[SummaryRow] = []
+    for n, block in enumerate(question_blocks(detail.turns), start=1):
+        for turn in [block.turn, *block.follow_ups]:
+            rows.append(_summary_row(turn, "↳" if turn is not block.turn else str(n), lang))
+    return rows
+
+
+def _summary_row(turn: TurnRecord, number: str, lang: Lang) -> SummaryRow:
+    grade = turn.grade
+    if grade is None:
+        status = "skipped" if turn.skipped else "not-graded"
+        words = label("skipped" if turn.skipped else "not_graded", lang)
+        return SummaryRow(number, turn.question_text, "—", words, status, "—", "—", "—")
+    counts = {c: sum(1 for p in grade.key_points if p.status is c) for c in Coverage}
+    return SummaryRow(
+        number,
+        turn.question_text,
+        str(grade.score),
+        verdict_words(grade.verdict, lang),
+        grade.verdict.value,
+        str(counts[Coverage.COVERED]),
+        str(counts[Coverage.PARTIAL]),
+        str(counts[Coverage.MISSED]),
+    )
 
 
 def notice_codes(detail: SessionDetail) -> list[str]:

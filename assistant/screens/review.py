@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +15,12 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.keys import format_key, key_to_character
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -26,6 +30,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    TextArea,
 )
 from textual.worker import Worker, WorkerState
 
@@ -51,7 +56,7 @@ from assistant.reports.outline import (
 from assistant.reports.progress import ProgressSeries, progress_series, weak_questions
 from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
-from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
+from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
 from assistant.widgets.transcript import feedback_renderable, pitfalls_renderable
 
@@ -289,8 +294,8 @@ class AttemptsView(ScrollableContainer):
     """The attempts side by side; left and right move one attempt at a time."""
 
     BINDINGS = [
-        Binding("left", "step(-1)", "Earlier", show=False, id="attempts.earlier"),
-        Binding("right", "step(1)", "Later", show=False, id="attempts.later"),
+        Binding("left", "step(-1)", "Earlier", id="attempts.earlier"),
+        Binding("right", "step(1)", "Later", id="attempts.later"),
     ]
 
     STEP = 39
@@ -301,15 +306,15 @@ class AttemptsView(ScrollableContainer):
         self.scroll_relative(x=direction * self.STEP, animate=False)
 
 
-class FormatDialog(ModalScreen[ReportFormat | None]):
-    """Asks which format to export in; dismisses with it, or None."""
+class FormatDialog(Dialog[ReportFormat | None]):
+    """Asks which format to export in; dismisses with it, or None. Its keys are written in it."""
 
     BINDINGS = [
         Binding("escape", "choose(None)", "Cancel", id="export.cancel"),
-        Binding("m", "choose('md')", "Markdown", show=False, id="export.md"),
-        Binding("h", "choose('html')", "HTML", show=False, id="export.html"),
-        Binding("j", "choose('json')", "JSON", show=False, id="export.json"),
-        Binding("c", "choose('csv')", "CSV", show=False, id="export.csv"),
+        Binding("m", "choose('md')", "Markdown", id="export.md"),
+        Binding("h", "choose('html')", "HTML", id="export.html"),
+        Binding("j", "choose('json')", "JSON", id="export.json"),
+        Binding("c", "choose('csv')", "CSV", id="export.csv"),
     ]
 
     def __init__(self, question: str, cancel: str) -> None:
@@ -341,20 +346,59 @@ class FormatDialog(ModalScreen[ReportFormat | None]):
         self.dismiss(fmt)
 
 
+def typed_by_key(key: str) -> bool:
+    """True when a key is a printable character: in a text field it is text, not a command."""
+    character = key_to_character(key)
+    return character is not None and character.isprintable()
+
+
+def in_field(widget: Widget | None) -> bool:
+    """True when `widget` is a field the user types or picks in (or part of one)."""
+    if widget is None:
+        return False
+    return any(isinstance(node, (Input, TextArea, Select)) for node in widget.ancestors_with_self)
+
+
+class ReviewKeyCommands(Provider):
+    """The palette offers the review keys the footer leaves out, so that no key is a secret."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        return screen.palette_only_keys() if isinstance(screen, ReviewScreen) else []
+
+    async def discover(self) -> Hits:
+        """Every such key, before anything is typed."""
+        for title, help_text, action in self._commands():
+            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The keys whose description matches what is typed."""
+        matcher = self.matcher(query)
+        for title, help_text, action in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                callback = partial(self.screen.run_action, action)
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
 class ReviewScreen(Screen[None]):
     """History of interview sessions; dismisses when the user leaves (escape from the list)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="review.back"),
         Binding("s", "sort", "Sort", id="review.sort"),
+        # Reverse and Progress (a tab in sight) are left out of the footer to keep Quit in it at
+        # 80 columns; the palette offers them (ReviewKeyCommands).
         Binding("r", "reverse", "Reverse order", show=False, id="review.reverse"),
-        Binding("f", "filter", "Filter", show=False, id="review.filter"),
+        Binding("f", "filter", "Filter", id="review.filter"),
         Binding("h", "history", "History", id="review.history"),
-        Binding("p", "progress", "Progress", id="review.progress"),
+        Binding("p", "progress", "Progress", show=False, id="review.progress"),
         Binding("d", "delete", "Delete", id="review.delete"),
         Binding("e", "export", "Export", id="review.export"),
         Binding("x", "export_shown", "Export all", id="review.export_shown"),
     ]
+
+    COMMANDS = {ReviewKeyCommands}
 
     @dataclass
     class ReportWritten(Message):
@@ -849,6 +893,14 @@ class ReviewScreen(Screen[None]):
         """Show only the keys that apply to the tab and the focus; dim those that cannot now."""
         if not self.is_mounted:
             return True
+        applies = self.action_applies(action)
+        if applies and in_field(self.focused) and action in self.letter_actions():
+            # A letter typed in a filter belongs to the filter: shown dimmed, not run.
+            return None
+        return applies
+
+    def action_applies(self, action: str) -> bool | None:
+        """Whether an action applies to the tab and the focus (None: shown, but not now)."""
         pane = self.tabs.active
         if action in ("sort", "reverse", "export_shown"):
             return pane == "sessions-pane"
@@ -862,6 +914,27 @@ class ReviewScreen(Screen[None]):
                 return False
             return True if self.target_session_id() is not None else None
         return True
+
+    def letter_actions(self) -> set[str]:
+        """The screen's actions bound to a printable key (a letter, `/`...)."""
+        return {
+            binding.action
+            for key, bindings in self._bindings.key_to_bindings.items()
+            if typed_by_key(key)
+            for binding in bindings
+        }
+
+    def palette_only_keys(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) of each of the screen's own keys (Tab and the like are
+        Textual's) that the footer leaves out and that applies now."""
+        return [
+            (binding.description, f"{format_key(key)}: {binding.description}", binding.action)
+            for key, bindings in self._bindings.key_to_bindings.items()
+            for binding in bindings
+            if (binding.id or "").startswith("review.")
+            and not binding.show
+            and self.check_action(binding.action, ())
+        ]
 
 
 LINE_COLORS = ("cyan", "magenta", "green", "yellow", "blue", "red")
