@@ -132,6 +132,8 @@ _LINES: dict[str, tuple[str, str]] = {
         "Aucune réponse n'a été notée pendant cette session.",
     ),
     "due": ("due {when}", "à revoir {when}"),
+    "weak_last": ("last score {score}", "dernier score {score}"),
+    "never_asked": ("never asked", "jamais posée"),
     "skipped_label": ("skipped", "passée"),
     "your_answers": ("Your answers", "Vos réponses"),
     "new_interview": ("New interview", "Nouvel entretien"),

@@ -266,7 +266,7 @@ class InterviewScreen(Screen[int]):
         )
         if skipped:
             self.transcript.interviewer(line("skipped", self.lang))
-            self.interview.advance()
+            self.interview.skip()
             self._ask()
             return
         practice = self.interview.settings.mode is Mode.PRACTICE
