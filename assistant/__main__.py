@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from assistant.interview.choices import load_last_choices
-from assistant.interview.flow import InterviewSettings, Mode
+from assistant.interview.choices import Choices, command_line_choices
+from assistant.interview.flow import Mode
 from assistant.knowledge.bank_cache import load_bank_cached
 from assistant.knowledge.loader import Bank, LoadReport, load_bank
 from assistant.knowledge.models import LANGS, dump
@@ -266,21 +266,21 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
 
 
-def _direct_interview(args: argparse.Namespace, settings: Settings) -> InterviewSettings | None:
-    """The interview the flags ask for, or None when none of them was given."""
-    flags = (args.questions, args.category, args.difficulty, args.lang, args.mode, args.seed)
-    if all(f is None for f in flags) and args.subject is None:
+def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices | None:
+    """The interview the flags ask for (flags win), or None when none of them was given."""
+    given = {
+        "count": args.questions,
+        "categories": tuple(args.category) if args.category else None,
+        "difficulty": args.difficulty,
+        "lang": args.lang,
+        "mode": Mode(args.mode) if args.mode else None,
+        "seed": args.seed,
+        "subject": args.subject,
+    }
+    flags = {name: value for name, value in given.items() if value is not None}
+    if not flags:
         return None
-    last = load_last_choices(settings.config_dir)
-    return InterviewSettings(
-        count=args.questions if args.questions is not None else last.count,
-        categories=tuple(args.category or ()),
-        difficulty=args.difficulty,
-        lang=args.lang or last.lang,
-        mode=Mode(args.mode) if args.mode else last.mode,
-        seed=args.seed,
-        subject=args.subject,
-    )
+    return command_line_choices(flags, settings.config_dir)
 
 
 def _open_log(settings: Settings) -> SessionStore:
