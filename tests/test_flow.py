@@ -108,12 +108,12 @@ def test_a_skipped_question_comes_back_after_the_others_once() -> None:
     questions = bank_questions()[:3]
     interview = Interview(list(questions), InterviewSettings(count=3))
 
-    interview.skip()  # the first question goes to the end; the second takes its number
+    assert interview.skip()  # the first question goes to the end; the second takes its number
     assert interview.step.question.id == questions[1].id and interview.step.number == 1
     interview.advance()
     interview.advance()
     assert interview.step.question.id == questions[0].id and interview.step.number == 3
-    interview.skip()  # skipped again, with nothing after it: the interview ends
+    assert not interview.skip()  # skipped again, nothing after it: the interview ends
     assert interview.finished and interview.total == 3
 
 

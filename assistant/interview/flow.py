@@ -189,8 +189,11 @@ class Interview:
         self.hints_used = 0  # hints given were for the main question, already charged to it
         self.asked_follow_ups.add(follow_up.key_point)
 
-    def skip(self) -> None:
-        """Move on from a skipped step; a main question comes back after the others, once."""
+    def skip(self) -> bool:
+        """Move on from a skipped step; a main question comes back after the others, once.
+
+        Returns True when the skipped question comes back later in this interview.
+        """
         question = self.questions[self.index]
         later = self.index + 1 < len(self.questions)
         if self.follow_up is None and later and question.id not in self.skipped_once:
@@ -198,8 +201,9 @@ class Interview:
             # The next question takes its number; the skipped one is asked last.
             self.questions.append(self.questions.pop(self.index))
             self.hints_used = 0
-            return
+            return True
         self.advance()
+        return False
 
     def advance(self) -> None:
         """Move to the next main question."""

@@ -24,6 +24,10 @@ _LINES: dict[str, tuple[str, str]] = {
     "follow_up_intro": ("A follow-up on that:", "Une question complémentaire :"),
     "next_question": ("Next question.", "Question suivante."),
     "skipped": ("Skipped. Let's move on.", "Question passée. Continuons."),
+    "skipped_back": (
+        "Skipped: it comes back at the end. Let's move on.",
+        "Question passée : elle reviendra à la fin. Continuons.",
+    ),
     "repeat": ("Let me repeat the question:", "Je répète la question :"),
     "hint": ("Hint {n}: {text}", "Indice {n} : {text}"),
     "no_hint": ("No more hints for this question.", "Plus d'indice pour cette question."),

@@ -12,7 +12,7 @@ from assistant.screens.interview import InterviewScreen
 from assistant.screens.summary import SummaryScreen
 from assistant.store import SessionStore
 from tests.ui.conftest import AppFactory
-from tests.ui.test_interview_pilot import interview_screen, type_and_submit
+from tests.ui.test_interview_pilot import interview_screen, transcript_text, type_and_submit
 
 
 async def test_a_skipped_question_comes_back_later_in_the_session(
@@ -25,6 +25,7 @@ async def test_a_skipped_question_comes_back_later_in_the_session(
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert screen.interview.step.question.id == second
+        assert "Skipped: it comes back at the end." in transcript_text(app)
         await type_and_submit(app, pilot, "an answer about pipelines and monitoring")
         assert isinstance(app.screen, InterviewScreen)
         assert screen.interview.step.question.id == first
