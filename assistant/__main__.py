@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -13,10 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from assistant.interview.choices import load_last_choices
-from assistant.interview.flow import InterviewSettings, Mode
+from assistant.interview.choices import Choices, command_line_choices
+from assistant.interview.flow import Mode
 from assistant.knowledge.bank_cache import load_bank_cached
-from assistant.knowledge.loader import LoadReport, load_bank
+from assistant.knowledge.loader import Bank, LoadReport, load_bank
 from assistant.knowledge.models import LANGS, dump
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
 
@@ -130,6 +131,35 @@ def _print_problems(report: LoadReport, err: TextIO) -> None:
         print(f"skipped pack: {path}", file=err)
 
 
+def unknown_name_error(kind: str, given: str, valid: Sequence[str]) -> str:
+    """One error line for a name that is not one of `valid`, with a close match if there is one."""
+    close = difflib.get_close_matches(given, valid, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    listed = ", ".join(valid) if valid else "(none loaded)"
+    return f"error: unknown {kind} '{given}'{hint}; valid {kind} names: {listed}"
+
+
+def check_names(args: argparse.Namespace, bank: Bank, err: TextIO) -> int | None:
+    """Exit status 2 after one error per unknown `--category` or `--subject`; None when all known.
+
+    Called before any screen opens or any listing starts: a typo would otherwise give a blank
+    screen or an empty list with exit status 0.
+    """
+    categories = sorted({q.category for q in bank.questions.values()})
+    subjects = sorted({p.header.subject for p in bank.packs})
+    errors = [
+        unknown_name_error("category", name, categories)
+        for name in getattr(args, "category", None) or ()
+        if name not in categories
+    ]
+    subject = getattr(args, "subject", None)
+    if subject is not None and subject not in subjects:
+        errors.append(unknown_name_error("subject", subject, subjects))
+    for error in errors:
+        print(error, file=err)
+    return 2 if errors else None
+
+
 def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate packs; every problem printed; exit 1 when any."""
     settings = _settings(args)
@@ -152,6 +182,8 @@ def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings(args)
     report = load_bank(_bank_dirs(settings))
     _print_problems(report, err)
+    if (bad_names := check_names(args, report.bank, err)) is not None:
+        return bad_names
     questions = [
         q
         for q in report.bank.questions.values()
@@ -310,21 +342,21 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
 
 
-def _direct_interview(args: argparse.Namespace, settings: Settings) -> InterviewSettings | None:
-    """The interview the flags ask for, or None when none of them was given."""
-    flags = (args.questions, args.category, args.difficulty, args.lang, args.mode, args.seed)
-    if all(f is None for f in flags) and args.subject is None:
+def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices | None:
+    """The interview the flags ask for (flags win), or None when none of them was given."""
+    given = {
+        "count": args.questions,
+        "categories": tuple(args.category) if args.category else None,
+        "difficulty": args.difficulty,
+        "lang": args.lang,
+        "mode": Mode(args.mode) if args.mode else None,
+        "seed": args.seed,
+        "subject": args.subject,
+    }
+    flags = {name: value for name, value in given.items() if value is not None}
+    if not flags:
         return None
-    last = load_last_choices(settings.config_dir)
-    return InterviewSettings(
-        count=args.questions if args.questions is not None else last.count,
-        categories=tuple(args.category or ()),
-        difficulty=args.difficulty,
-        lang=args.lang or last.lang,
-        mode=Mode(args.mode) if args.mode else last.mode,
-        seed=args.seed,
-        subject=args.subject,
-    )
+    return command_line_choices(flags, settings.config_dir)
 
 
 def _open_log(settings: Settings) -> SessionStore:
@@ -355,6 +387,8 @@ def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> i
     if not report.bank.questions:
         print("error: no question could be loaded; run `mock-interview kb check`", file=err)
         return 1
+    if (bad_names := check_names(args, report.bank, err)) is not None:
+        return bad_names
     bank_version = report.bank.version
     store: SessionStore | Callable[[], SessionStore]
     if review:

@@ -15,7 +15,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from assistant.interview.choices import load_last_choices, save_last_choices
+from assistant.interview.choices import (
+    Choices,
+    load_last_choices,
+    note_kept_choices,
+    save_last_choices,
+    start_screen_choices,
+)
 from assistant.interview.flow import Interview, InterviewSettings
 from assistant.interview.lines import line
 from assistant.knowledge.loader import LoadReport
@@ -73,7 +79,7 @@ class InterviewApp(App[None]):
         store: SessionStore | Callable[[], SessionStore],
         *,
         grader_loader: Callable[[], Grader],
-        interview: InterviewSettings | None = None,
+        interview: InterviewSettings | Choices | None = None,
         review: bool = False,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -87,7 +93,9 @@ class InterviewApp(App[None]):
         self._store_opener = store if callable(store) else None
         self._pending_session: tuple[InterviewScreen, InterviewSettings, list[str]] | None = None
         self.grader_loader = grader_loader
-        self.direct_interview = interview
+        self.command_line = interview if isinstance(interview, Choices) else None
+        """The choices given as flags and their sources, until the start screen is used."""
+        self.direct_interview = interview.settings if isinstance(interview, Choices) else interview
         self.review_only = review
         self.clock = clock
         """Monotonic seconds, for the timers on screen."""
@@ -106,6 +114,9 @@ class InterviewApp(App[None]):
             self.show_review(then=self.exit)
         elif self.direct_interview is not None:
             self.begin_interview(self.direct_interview)
+            note = note_kept_choices(self.command_line) if self.command_line else None
+            if note:
+                self.notify(note, timeout=10)
         else:
             self.show_start()
 
@@ -224,9 +235,10 @@ class InterviewApp(App[None]):
 
     def show_start(self) -> None:
         """The start screen, with last choices and any unfinished session offered."""
-        initial = self.last_choices()
-        offer = self._resume_offer(initial.lang) if self.store_ready else None
-        self.push_screen(StartScreen(initial, resume_offer=offer), self._started)
+        choices = self.command_line or start_screen_choices(self.settings.config_dir)
+        offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
+        screen = StartScreen(choices.settings, resume_offer=offer, sources=choices.sources)
+        self.push_screen(screen, self._started)
 
     def _resume_offer(self, lang: Lang) -> str | None:
         """The line offering the newest unfinished session, if there is one."""
@@ -246,6 +258,7 @@ class InterviewApp(App[None]):
         if choice is None:
             return
         if choice.action == "start" and choice.settings is not None:
+            self.command_line = None  # chosen on the start screen from now on
             self.begin_interview(choice.settings)
         elif choice.action == "resume":
             self.resume_interview()
@@ -428,7 +441,7 @@ def make_app(
     store: SessionStore | Callable[[], SessionStore],
     *,
     grader_loader: Callable[[], Grader],
-    interview: InterviewSettings | None = None,
+    interview: InterviewSettings | Choices | None = None,
     review: bool = False,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -15,7 +15,9 @@ BROKEN = REPO / "tests" / "knowledge" / "broken"
 VALID = REPO / "tests" / "knowledge" / "valid_pack.yaml"
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run `mock-interview ARGS` from the venv the tests run in."""
     exe = shutil.which("mock-interview", path=str(Path(sys.executable).parent))
     assert exe, "the console script mock-interview is not installed"
@@ -24,7 +26,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -66,6 +68,29 @@ def test_kb_list_filters_by_category_and_language() -> None:
     assert len(lines) == 5
     assert all(" career " in line for line in lines)
     assert any("?" in line and "entretien" in line for line in lines)
+
+
+def test_kb_list_unknown_category_is_an_error_naming_the_valid_ones() -> None:
+    result = run_cli("kb", "list", "--category", "clod")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: unknown category 'clod' (did you mean 'cloud'?); valid category names: "
+        "behavioural, career, cloud, fundamentals, intermediate, technical"
+    ]
+
+
+def test_unknown_category_or_subject_stops_before_the_app_opens() -> None:
+    """The app would open a blank interview; the error comes first, with no terminal needed
+    (a short timeout: today's code opens the app and waits for keys)."""
+    result = run_cli("--category", "nonexistent", "--subject", "mlop", timeout=30)
+    assert result.returncode == 2
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("error: unknown category 'nonexistent'; valid category names: ")
+    assert "did you mean" not in errors[0]
+    assert errors[1] == (
+        "error: unknown subject 'mlop' (did you mean 'mlops'?); valid subject names: mlops"
+    )
 
 
 def test_extra_pack_dir_from_flag_and_env_is_loaded_beside_the_shipped_bank(

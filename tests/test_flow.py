@@ -102,3 +102,29 @@ def test_settings_round_trip_and_bad_values_fall_back() -> None:
     assert InterviewSettings.from_dict(settings.to_dict()) == settings
     odd = InterviewSettings.from_dict({"count": 0, "lang": "de", "mode": "exam", "difficulty": 7})
     assert odd == InterviewSettings()
+
+
+def test_a_skipped_question_comes_back_after_the_others_once() -> None:
+    questions = bank_questions()[:3]
+    interview = Interview(list(questions), InterviewSettings(count=3))
+
+    assert interview.skip()  # the first question goes to the end; the second takes its number
+    assert interview.step.question.id == questions[1].id and interview.step.number == 1
+    interview.advance()
+    interview.advance()
+    assert interview.step.question.id == questions[0].id and interview.step.number == 3
+    assert not interview.skip()  # skipped again, nothing after it: the interview ends
+    assert interview.finished and interview.total == 3
+
+
+def test_skipping_the_last_question_or_a_follow_up_moves_on() -> None:
+    questions = bank_questions()
+    question = with_follow_up(questions)
+    interview = Interview([question, questions[0]], InterviewSettings(count=2))
+    follow_up = question.follow_ups[0]
+
+    interview.ask_follow_up(follow_up, parent_turn_id=1)
+    interview.skip()
+    assert interview.step.question.id == questions[0].id and not interview.step.is_follow_up
+    interview.skip()
+    assert interview.finished

@@ -12,8 +12,12 @@ from assistant.knowledge.scheduler import (
     AGAIN_BELOW,
     EASY_FROM,
     HARD_BELOW,
+    WEAK_BELOW,
     LearningState,
+    Need,
+    need_of,
     pick_questions,
+    rank_questions,
     rating_for,
     review,
 )
@@ -146,16 +150,55 @@ def test_is_due() -> None:
     assert state.is_due(NOW + timedelta(days=1))
 
 
-def test_never_seen_questions_come_first() -> None:
+def test_reviews_and_never_seen_questions_take_turns_a_review_first() -> None:
+    questions = [_question(f"q{n}") for n in range(8)]
+    states = {f"q{n}": _state(due_in_days=-5 + n, last_score=10) for n in range(4)}
+
+    ranked = rank_questions(questions, states, count=5, now=NOW, seed=1)
+
+    assert [p.need for p in ranked] == [Need.DUE, Need.NEW, Need.DUE, Need.NEW, Need.DUE]
+    # The reviews in urgency order: the earliest due first.
+    assert [p.question.id for p in ranked if p.need is Need.DUE] == ["q0", "q1", "q2"]
+
+
+def test_a_skipped_question_comes_back_in_the_next_session() -> None:
+    """A skip counts as 0: the question is weak at once and due the next day, while a bank
+    full of never-seen questions no longer keeps it out."""
+    questions = [_question(f"q{n:02d}") for n in range(20)]
+    yesterday = NOW - timedelta(days=1)
+    states = {"q03": review(None, 0, yesterday)}
+    states |= {f"q0{n}": review(None, 90, yesterday) for n in (4, 5, 6)}
+
+    for seed in range(5):
+        picked = pick_questions(questions, CATEGORIES, states, count=3, now=NOW, seed=seed)
+        assert "q03" in {q.id for q in picked}
+        # Questions answered well yesterday are not asked again while new ones remain.
+        assert not {"q04", "q05", "q06"} & {q.id for q in picked}
+
+
+def test_different_grades_give_different_proposals() -> None:
     questions = [_question(f"q{n}") for n in range(6)]
-    states = {f"q{n}": _state(due_in_days=-5, last_score=10) for n in range(4)}
+    before = NOW - timedelta(hours=1)
+    first = {"q0": review(None, 20, before), "q1": review(None, 95, before)}
+    second = {"q0": review(None, 95, before), "q1": review(None, 20, before)}
 
-    picked = pick_questions(questions, CATEGORIES, states, count=2, now=NOW, seed=1)
+    proposals = [
+        [p.question.id for p in rank_questions(questions, states, count=3, now=NOW, seed=0)]
+        for states in (first, second)
+    ]
 
-    assert {q.id for q in picked} == {"q4", "q5"}
+    assert proposals[0][0] == "q0" and "q1" not in proposals[0]
+    assert proposals[1][0] == "q1" and "q0" not in proposals[1]
 
 
-def test_due_questions_earliest_first_then_weak_then_the_rest() -> None:
+def test_need_of_a_question() -> None:
+    assert need_of(None, NOW) is Need.NEW
+    assert need_of(_state(due_in_days=-1, last_score=90), NOW) is Need.DUE
+    assert need_of(_state(due_in_days=3, last_score=WEAK_BELOW - 1), NOW) is Need.WEAK
+    assert need_of(_state(due_in_days=3, last_score=WEAK_BELOW), NOW) is Need.KNOWN
+
+
+def test_reviews_weakest_first_then_earliest_due_then_the_rest() -> None:
     questions = [_question(q) for q in ("fine", "weak-bad", "weak-ok", "due-late", "due-early")]
     states = {
         "fine": _state(due_in_days=10, last_score=90),
@@ -174,7 +217,7 @@ def test_due_questions_earliest_first_then_weak_then_the_rest() -> None:
         next(q.id for q in picked if q.id not in {p.id for p in prev})
         for prev, picked in zip([[], *order], order, strict=False)
     ]
-    assert added == ["due-early", "due-late", "weak-bad", "weak-ok", "fine"]
+    assert added == ["weak-bad", "weak-ok", "due-early", "due-late", "fine"]
 
 
 def test_never_repeats_a_question() -> None:

@@ -129,6 +129,8 @@ class Interview:
     parent_turn_id: int | None = None
     hints_used: int = 0
     asked_follow_ups: set[str] = field(default_factory=set)
+    skipped_once: set[str] = field(default_factory=set)
+    """Main questions skipped and put back at the end of the plan (each comes back once)."""
 
     @property
     def total(self) -> int:
@@ -186,6 +188,22 @@ class Interview:
         self.parent_turn_id = parent_turn_id
         self.hints_used = 0  # hints given were for the main question, already charged to it
         self.asked_follow_ups.add(follow_up.key_point)
+
+    def skip(self) -> bool:
+        """Move on from a skipped step; a main question comes back after the others, once.
+
+        Returns True when the skipped question comes back later in this interview.
+        """
+        question = self.questions[self.index]
+        later = self.index + 1 < len(self.questions)
+        if self.follow_up is None and later and question.id not in self.skipped_once:
+            self.skipped_once.add(question.id)
+            # The next question takes its number; the skipped one is asked last.
+            self.questions.append(self.questions.pop(self.index))
+            self.hints_used = 0
+            return True
+        self.advance()
+        return False
 
     def advance(self) -> None:
         """Move to the next main question."""

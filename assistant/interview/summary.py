@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.knowledge.scheduler import LearningState
+from assistant.knowledge.models import Question
+from assistant.knowledge.scheduler import LearningState, Need, rank_questions
 from assistant.store.records import SessionDetail, TurnRecord
 
 
 @dataclass(frozen=True)
-class DueQuestion:
-    """A question to practise next, with when it is due."""
+class NextQuestion:
+    """A question to practise next, and why: due (when), weak (last score) or never asked."""
 
     question_id: str
-    due: datetime
+    need: Need
+    due: datetime | None
+    """When FSRS wants it asked again; None when it was never answered."""
     last_score: int | None
+    """Score of its latest answer (a skip counts as 0); None when it was never answered."""
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,27 @@ class InterviewSummary:
     answered: int
     graded: int
     skipped: int
-    practise_next: list[DueQuestion]
+    practise_next: list[NextQuestion]
+    """What the next interview with the same choices would start from (see `rank_questions`)."""
 
 
 def summarize(
-    detail: SessionDetail, states: Mapping[str, LearningState], *, limit: int = 3
+    detail: SessionDetail,
+    states: Mapping[str, LearningState],
+    *,
+    candidates: Sequence[Question] = (),
+    now: datetime | None = None,
+    limit: int = 3,
 ) -> InterviewSummary:
-    """Summarize one session; `states` gives the due dates for what to practise next."""
-    main = [t for t in detail.turns if t.follow_up_of is None]
+    """Summarize one session (each main question counted once, by its last answer).
+
+    What to practise next is chosen among `candidates` (the questions the session's choices
+    allow) by the scheduler from the learning `states` at `now`, as the next interview would be:
+    due or weak questions first, never-asked ones mixed in. Without `now` nothing is proposed.
+    """
+    # A question skipped and asked again later in the session counts once, by its last answer.
+    last_turn = {t.question_id: t for t in detail.turns if t.follow_up_of is None}
+    main = sorted(last_turn.values(), key=lambda t: t.order)
     graded = [t for t in main if t.grade is not None]
     skipped = [t for t in main if t.skipped]
     scored: list[tuple[TurnRecord, int]] = [(t, t.grade.score) for t in graded if t.grade]
@@ -49,14 +66,20 @@ def summarize(
     for turn, score in sorted(scored, key=lambda p: p[0].order):
         by_category[turn.category].append(score)
     ranked = sorted(graded, key=lambda t: (t.score or 0, t.order))
-    due = sorted(
-        (
-            DueQuestion(qid, state.due, state.last_score)
-            for qid, state in states.items()
-            if state.due is not None
-        ),
-        key=lambda d: (d.due, d.last_score if d.last_score is not None else -1),
+    proposals = (
+        rank_questions(candidates, states, count=limit, now=now, seed=detail.session.id)
+        if now is not None
+        else []
     )
+    practise_next = [
+        NextQuestion(
+            p.question.id,
+            p.need,
+            p.state.due if p.state else None,
+            p.state.last_score if p.state else None,
+        )
+        for p in proposals
+    ]
     return InterviewSummary(
         overall=(sum(s for _, s in scored) / len(scored)) if graded else None,
         per_category={c: sum(v) / len(v) for c, v in by_category.items()},
@@ -65,5 +88,5 @@ def summarize(
         answered=len(main) - len(skipped),
         graded=len(graded),
         skipped=len(skipped),
-        practise_next=due[:limit],
+        practise_next=practise_next,
     )

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from fsrs import Card, Rating, Scheduler
 
@@ -99,15 +100,93 @@ def review(state: LearningState | None, score: int, when: datetime) -> LearningS
     )
 
 
-def _priority(state: LearningState | None, now: datetime) -> tuple[int, float]:
-    """Tier then order within it: never seen, due (earliest first), weak (lowest first), rest."""
+class Need(StrEnum):
+    """Why a question is worth asking next."""
+
+    DUE = "due"
+    """FSRS says it is time to ask it again."""
+    WEAK = "weak"
+    """Not due yet, but its last answer scored under WEAK_BELOW (a skip counts as 0)."""
+    NEW = "new"
+    """Never answered."""
+    KNOWN = "known"
+    """Answered well and not due: asked only when nothing else is left."""
+
+
+def need_of(state: LearningState | None, now: datetime) -> Need:
+    """Why the question with this state would be asked next."""
     if state is None:
-        return (0, 0.0)
-    if state.due <= now:
-        return (1, state.due.timestamp())
+        return Need.NEW
+    if state.due <= as_utc(now):
+        return Need.DUE
     if state.last_score < WEAK_BELOW:
-        return (2, float(state.last_score))
-    return (3, state.due.timestamp())
+        return Need.WEAK
+    return Need.KNOWN
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A question chosen to be asked next, and why."""
+
+    question: Question
+    need: Need
+    state: LearningState | None
+    """Its learning state (None when never answered)."""
+
+
+def rank_questions(
+    questions: Sequence[Question],
+    states: Mapping[str, LearningState],
+    *,
+    count: int,
+    now: datetime,
+    seed: int | None = None,
+) -> list[Proposal]:
+    """Up to `count` distinct questions, the most useful first, with why each was chosen.
+
+    FSRS and the last score decide which questions are reviews (due, or weak: last score under
+    WEAK_BELOW, a skip counting as 0); among them the weakest last answer comes first, then the
+    earliest due, so what the candidate just missed is proposed before what is merely old.
+    Reviews and questions never seen take turns, a review first: what was missed comes back
+    soon, and new material keeps coming in. When one kind runs out the other fills the session;
+    questions known well and not due come last (the same order). Within a kind the
+    categories are balanced, so a short session still covers the interview's stages; remaining
+    ties are broken at random, reproducibly for a given `seed`.
+    """
+    now = as_utc(now)
+    rng = random.Random(seed)
+    by_id: dict[str, Question] = {}
+    for q in questions:
+        by_id.setdefault(q.id, q)
+    # Sorted before drawing tie-breaks so the seed, not the bank's file order, decides.
+    pool = sorted(by_id.values(), key=lambda q: q.id)
+    needs = {q.id: need_of(states.get(q.id), now) for q in pool}
+    keys: dict[str, tuple[float, float, float]] = {}
+    for q in pool:
+        state = states.get(q.id)
+        weakness = state.last_score if state is not None else 0
+        due = state.due.timestamp() if state is not None else 0.0
+        keys[q.id] = (weakness, due, rng.random())
+    kinds = {
+        "review": [q for q in pool if needs[q.id] in (Need.DUE, Need.WEAK)],
+        "new": [q for q in pool if needs[q.id] is Need.NEW],
+        "known": [q for q in pool if needs[q.id] is Need.KNOWN],
+    }
+    taken: Counter[str] = Counter()
+    per_category: Counter[str] = Counter()
+    chosen: list[Proposal] = []
+    while len(chosen) < count and any(kinds.values()):
+        if kinds["review"] and (not kinds["new"] or taken["review"] <= taken["new"]):
+            kind = "review"
+        else:
+            kind = "new" if kinds["new"] else "known"
+        candidates = kinds[kind]
+        best = min(candidates, key=lambda q: (per_category[q.category], keys[q.id]))
+        candidates.remove(best)
+        taken[kind] += 1
+        per_category[best.category] += 1
+        chosen.append(Proposal(best, needs[best.id], states.get(best.id)))
+    return chosen
 
 
 def pick_questions(
@@ -121,38 +200,21 @@ def pick_questions(
     category_filter: set[str] | None = None,
     difficulty: int | None = None,
 ) -> list[Question]:
-    """Up to `count` distinct questions, the most useful first, ordered like an interview.
+    """Up to `count` distinct questions chosen by `rank_questions`, ordered like an interview.
 
-    Questions never seen come first, then due ones (earliest due first), then weak ones (lowest
-    last score first), then the rest (soonest due first). Within a tier the categories are
-    balanced, so a short session still covers the interview's stages; remaining ties are broken
-    at random, reproducibly for a given `seed`. `category_filter` and `difficulty` (exact level)
-    narrow the candidates, so fewer than `count` may come back. The result is ordered by category
-    stage (fundamentals first, behavioural last), then category, then ascending difficulty.
+    `category_filter` and `difficulty` (exact level) narrow the candidates, so fewer than
+    `count` may come back. The result is ordered by category stage (fundamentals first,
+    behavioural last), then category, then ascending difficulty.
     """
-    now = as_utc(now)
-    rng = random.Random(seed)
-    by_id: dict[str, Question] = {}
-    for q in questions:
-        if category_filter is not None and q.category not in category_filter:
-            continue
-        if difficulty is not None and q.difficulty != difficulty:
-            continue
-        by_id.setdefault(q.id, q)
-    # Sorted before drawing tie-breaks so the seed, not the bank's file order, decides.
-    pool = sorted(by_id.values(), key=lambda q: q.id)
-    keys = {q.id: (*_priority(states.get(q.id), now), rng.random()) for q in pool}
-
-    picked: list[Question] = []
-    per_category: Counter[str] = Counter()
-    while pool and len(picked) < count:
-        best = min(
-            pool,
-            key=lambda q: (keys[q.id][0], per_category[q.category], keys[q.id][1:]),
-        )
-        pool.remove(best)
-        picked.append(best)
-        per_category[best.category] += 1
+    candidates = [
+        q
+        for q in questions
+        if (category_filter is None or q.category in category_filter)
+        and (difficulty is None or q.difficulty == difficulty)
+    ]
+    picked = [
+        p.question for p in rank_questions(candidates, states, count=count, now=now, seed=seed)
+    ]
 
     def stage(q: Question) -> int:
         category = categories.get(q.category)

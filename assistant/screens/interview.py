@@ -265,8 +265,8 @@ class InterviewScreen(Screen[int]):
             submitted_at=self.coach.now(),
         )
         if skipped:
-            self.transcript.interviewer(line("skipped", self.lang))
-            self.interview.advance()
+            said = "skipped_back" if self.interview.skip() else "skipped"
+            self.transcript.interviewer(line(said, self.lang))
             self._ask()
             return
         practice = self.interview.settings.mode is Mode.PRACTICE

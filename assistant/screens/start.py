@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
 
+from assistant.interview.choices import CHOICE_FIELDS, ChoiceSource
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
@@ -20,6 +23,10 @@ from assistant.screens.bindings import relabel_bindings
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp
+
+
+_LABEL_KEYS = ("subject", "categories", "difficulty", "questions", "language", "mode")
+"""The label of each of CHOICE_FIELDS, in the same order."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,19 @@ class StartScreen(Screen[StartChoice]):
 
     lang: reactive[Lang] = reactive("en", recompose=True)
 
-    def __init__(self, initial: InterviewSettings, *, resume_offer: str | None = None) -> None:
+    def __init__(
+        self,
+        initial: InterviewSettings,
+        *,
+        resume_offer: str | None = None,
+        sources: Mapping[str, ChoiceSource] | None = None,
+    ) -> None:
         super().__init__()
         self.choice = initial
+        self.initial = initial
+        """The choices offered at first; a choice still equal to it is shown with its source."""
+        self.sources = dict(sources or {})
+        """Where each initial choice came from (absent: the defaults)."""
         self.resume_offer = resume_offer
         self.set_reactive(StartScreen.lang, initial.lang)
 
@@ -75,30 +92,30 @@ class StartScreen(Screen[StartChoice]):
                 yield Button(line("discard", lang), id="discard")
         with Horizontal(id="form"):
             with Vertical(id="form-left"):
-                yield Label(line("subject", lang))
+                yield self._choice_label("subject", "subject")
                 yield Select(
                     [(s, s) for s in subjects],
                     value=subject if subject else Select.NULL,
                     allow_blank=not subjects,
                     id="subject",
                 )
-                yield Label(line("difficulty", lang))
+                yield self._choice_label("difficulty", "difficulty")
                 yield Select(
                     [(line("any", lang), 0), ("1", 1), ("2", 2), ("3", 3)],
                     value=self.choice.difficulty or 0,
                     allow_blank=False,
                     id="difficulty",
                 )
-                yield Label(line("questions", lang))
+                yield self._choice_label("count", "questions")
                 yield Input(str(self.choice.count), type="integer", id="count")
-                yield Label(line("language", lang))
+                yield self._choice_label("lang", "language")
                 yield Select(
                     [("English", "en"), ("Français", "fr")],
                     value=lang,
                     allow_blank=False,
                     id="lang",
                 )
-                yield Label(line("mode", lang))
+                yield self._choice_label("mode", "mode")
                 yield Select(
                     [(line("practice", lang), "practice"), (line("mock", lang), "mock")],
                     value=self.choice.mode.value,
@@ -106,7 +123,7 @@ class StartScreen(Screen[StartChoice]):
                     id="mode",
                 )
             with Vertical(id="form-right"):
-                yield Label(line("categories", lang))
+                yield self._choice_label("categories", "categories")
                 yield SelectionList[str](
                     *[(c.title.get(lang), c.id, c.id in self.choice.categories) for c in cats],
                     id="categories",
@@ -116,6 +133,52 @@ class StartScreen(Screen[StartChoice]):
                     yield Button(line("start", lang), id="start", variant="primary")
                     yield Button(line("review", lang), id="review")
         yield Footer()
+
+    def _values(self, settings: InterviewSettings) -> dict[str, object]:
+        """The shown value of each choice (a subject not loaded shows as the first one)."""
+        subjects = sorted({p.header.subject for p in self.coach.bank.packs})
+        subject = settings.subject if settings.subject in subjects else None
+        return {
+            "subject": subject or (subjects[0] if subjects else None),
+            "categories": sorted(settings.categories),
+            "difficulty": settings.difficulty,
+            "count": settings.count,
+            "lang": settings.lang,
+            "mode": settings.mode,
+        }
+
+    def _source_text(self, name: str, current: InterviewSettings) -> str:
+        """'(last session)' and the like while the choice is unchanged, else nothing."""
+        if self._values(current)[name] != self._values(self.initial)[name]:
+            return ""
+        source = self.sources.get(name, ChoiceSource.DEFAULT)
+        return line(f"from_{source.value}", self.lang)
+
+    def _choice_label(self, name: str, key: str) -> Label:
+        """A field's label with where its choice came from, dimmed."""
+        label = Label(id=f"{name}-label", classes="choice-label", markup=False)
+        label.update(self._label_text(key, self._source_text(name, self.choice)))
+        return label
+
+    def _label_text(self, key: str, source: str) -> Text:
+        text = Text(line(key, self.lang))
+        if source:
+            text.append(" ")
+            text.append(source, style="dim italic")
+        return text
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#count")
+    @on(SelectionList.SelectedChanged)
+    def update_sources(self) -> None:
+        """A choice changed on the form is the candidate's own: its source is no longer shown."""
+        if not self.is_mounted:
+            return
+        current = self._read()
+        keys = dict(zip(CHOICE_FIELDS, _LABEL_KEYS, strict=True))
+        for name, key in keys.items():
+            for label in self.query(f"#{name}-label").results(Label):
+                label.update(self._label_text(key, self._source_text(name, current)))
 
     def watch_lang(self, lang: Lang) -> None:
         """Footer labels follow the form's language."""

@@ -15,9 +15,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from assistant.interview.flow import InterviewSettings
 from assistant.interview.lines import line
-from assistant.interview.summary import InterviewSummary, summarize
+from assistant.interview.summary import InterviewSummary, NextQuestion, summarize
 from assistant.knowledge.models import Lang
+from assistant.knowledge.scheduler import Need
 from assistant.screens.bindings import relabel_bindings
 from assistant.store.records import SessionDetail, TurnRecord
 
@@ -40,6 +42,15 @@ def _turn_row(turn: TurnRecord, number: int, lang: Lang) -> Text:
     row.append(turn.question_text)
     row.truncate(200, overflow="ellipsis")
     return row
+
+
+def _why_next(proposal: NextQuestion, lang: Lang) -> str:
+    """Why a question is proposed next: never asked, weak last score, or due (when)."""
+    if proposal.need is Need.NEW or proposal.due is None:
+        return line("never_asked", lang)
+    if proposal.need is Need.WEAK and proposal.last_score is not None:
+        return line("weak_last", lang, score=proposal.last_score)
+    return line("due", lang, when=proposal.due.astimezone().strftime("%Y-%m-%d"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,14 @@ class SummaryScreen(Screen[SummaryChoice]):
         with VerticalScroll(id="summary"):
             yield Static(line("summary_title", lang), id="title", markup=False)
             if detail is not None:
-                summary = summarize(detail, self.coach.store.learning_states())
+                summary = summarize(
+                    detail,
+                    self.coach.store.learning_states(),
+                    candidates=self.coach.candidate_questions(
+                        InterviewSettings.from_dict(detail.session.settings)
+                    ),
+                    now=self.coach.now(),
+                )
                 yield Static(self._body(detail, summary, lang), id="summary-body")
         with Horizontal(id="summary-buttons"):
             yield Button(line("review", lang), id="review", variant="primary")
@@ -121,13 +139,12 @@ class SummaryScreen(Screen[SummaryChoice]):
                 parts += [Text(""), row]
         if s.practise_next:
             parts += [Text(""), Text(line("practise_next", lang), style="bold")]
-            for due in s.practise_next:
-                question = bank.get(due.question_id)
-                title = question.question.get(lang) if question else due.question_id
-                when = due.due.astimezone().strftime("%Y-%m-%d")
+            for proposal in s.practise_next:
+                question = bank.get(proposal.question_id)
+                title = question.question.get(lang) if question else proposal.question_id
                 row = Text("• ")
                 row.append(title)
-                row.append(f"  ({line('due', lang, when=when)})", style="dim")
+                row.append(f"  ({_why_next(proposal, lang)})", style="dim")
                 parts.append(row)
         return Group(*parts)
 
