@@ -52,6 +52,7 @@ from assistant.reports.progress import ProgressSeries, progress_series, weak_que
 from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
 from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
+from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
 from assistant.widgets.transcript import feedback_renderable, pitfalls_renderable
 
@@ -125,6 +126,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "delete": ("Delete", "Supprimer"),
     "keep": ("Keep", "Garder"),
     "deleted": ("Session {id} deleted.", "Session {id} supprimée."),
+    "delete_failed": ("The session was not deleted", "La session n'a pas été supprimée"),
     "export_what_one": ("Export session {id} as:", "Exporter la session {id} en :"),
     "export_what_many": (
         "Export the {n} session(s) shown as:",
@@ -755,8 +757,12 @@ class ReviewScreen(Screen[None]):
         )
 
     async def delete_session(self, session_id: int) -> None:
-        """Delete now (confirmed) and show the list again."""
-        self.coach.store.delete_session(session_id)
+        """Delete now (confirmed) and show the list again; a log that cannot be written says why."""
+        try:
+            self.coach.store.delete_session(session_id)
+        except StoreError as error:  # a read-only file or mount, a lock held too long
+            self.app.push_screen(ErrorDialog(label("delete_failed", self.lang), str(error)))
+            return
         if self.detail is not None and self.detail.session.id == session_id:
             self.detail = None
             await self.session_view.remove_children()
