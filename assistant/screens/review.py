@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from assistant.grading.grade import Coverage, Verdict
 from assistant.grading.scorer import DEFAULT_PARAMETERS
+from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang, Pitfall
 from assistant.reports import (
     FORMAT_NAMES,
@@ -242,14 +243,14 @@ def turn_renderable(
     """A turn in full, with the question's common mistakes when given; every text a person or
     the bank wrote goes in as plain Text, never markup."""
     head = Text(f"{number}  ", style="bold")
-    head.append(turn.question_text, style="bold")
+    head.append(visible(turn.question_text), style="bold")
     facts = [category, label("hints", lang, n=turn.hints_used), clock_text(time_taken(turn))]
     if turn.grade is None:
         facts.insert(1, report_label("skipped" if turn.skipped else "not_graded", lang).lower())
     parts: list[RenderableType] = [head, Text(" · ".join(facts), style="dim")]
     parts.append(Text(report_label("answer", lang), style="bold underline"))
     if turn.answer.strip():
-        parts.append(Text(turn.answer))
+        parts.append(Text(visible(turn.answer)))
     else:
         empty = report_label("skipped", lang) if turn.skipped else report_label("no_answer", lang)
         parts.append(Text(empty, style="italic dim"))
@@ -275,7 +276,7 @@ def attempt_renderable(attempt: QuestionAttempt, lang: Lang) -> RenderableType:
     facts = Text(
         f"{label('hints', lang, n=turn.hints_used)} · {clock_text(time_taken(turn))}", "dim"
     )
-    answer = Text(turn.answer) if turn.answer.strip() else Text("—", style="dim")
+    answer = Text(visible(turn.answer)) if turn.answer.strip() else Text("—", style="dim")
     parts: list[RenderableType] = [head, score, facts, Text(""), answer]
     if turn.grade is not None and turn.grade.key_points:
         parts.append(Text(""))
