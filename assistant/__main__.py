@@ -322,11 +322,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     settings = _settings(args)
     try:
-        store = open_store(settings.db_path)
+        store = open_store(settings.db_path, read_only=True, missing_ok=False)
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return 1
-    bank = load_bank_cached(_bank_dirs(settings), settings.cache_dir).bank
+    bank = _bank_for_reading(settings).bank
     with store:
         return export_command(
             store,
@@ -359,11 +359,21 @@ def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices |
     return command_line_choices(flags, settings.config_dir)
 
 
-def _open_log(settings: Settings) -> SessionStore:
-    """Open the session log (imports SQLModel: kept out of start-up)."""
+def _open_log(settings: Settings, *, read_only: bool = False) -> SessionStore:
+    """Open the session log (imports SQLModel: kept out of start-up).
+
+    `read_only` (review): nothing is created or changed until the user deletes a session.
+    """
     from assistant.store import open_store
 
-    return open_store(settings.db_path)
+    return open_store(settings.db_path, read_only=read_only)
+
+
+def _bank_for_reading(settings: Settings) -> LoadReport:
+    """The bank for a read-only command: the cache is used, but its folder is never created."""
+    if settings.cache_dir.is_dir():
+        return load_bank_cached(_bank_dirs(settings), settings.cache_dir)
+    return load_bank(_bank_dirs(settings))
 
 
 def _load_grader(settings: Settings, bank_version: str) -> Grader:
@@ -377,12 +387,24 @@ def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> i
     """Open the interview app (on the review screen with `review`)."""
     from assistant.app import make_app
     from assistant.store import StoreError
+    from assistant.store.database import check_log
 
     settings = _settings(args)
     if args.questions is not None and not 1 <= args.questions <= 50:
         print("error: --questions must be from 1 to 50", file=err)
         return 2
-    report = load_bank_cached(_bank_dirs(settings), settings.cache_dir)
+    if not review:
+        # A wrong --db is told here, once, before the screen is taken over (sqlite3 alone).
+        try:
+            check_log(settings.db_path)
+        except StoreError as exc:
+            print(f"error: {exc}", file=err)
+            return 1
+    report = (
+        _bank_for_reading(settings)
+        if review
+        else load_bank_cached(_bank_dirs(settings), settings.cache_dir)
+    )
     _print_problems(report, err)
     if not report.bank.questions:
         print("error: no question could be loaded; run `mock-interview kb check`", file=err)
@@ -393,7 +415,7 @@ def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> i
     store: SessionStore | Callable[[], SessionStore]
     if review:
         try:
-            store = _open_log(settings)
+            store = _open_log(settings, read_only=True)
         except StoreError as exc:
             print(f"error: {exc}", file=err)
             return 1

@@ -29,7 +29,7 @@ MODEL_LIBRARIES = "torch,sentence_transformers,transformers"
             "assistant.knowledge.scheduler,assistant.interview.flow,assistant.store.records",
             f"textual,{MODEL_LIBRARIES}",
         ),
-        ("assistant.grading.scorer,assistant.grading.batch", f"textual,{MODEL_LIBRARIES}"),
+        ("assistant.grading.pipeline,assistant.grading.batch", f"textual,{MODEL_LIBRARIES}"),
     ],
 )
 def test_imports_load_nothing_forbidden_and_write_nothing(

@@ -1,4 +1,10 @@
-"""The CSV report: one row per turn, for a spreadsheet."""
+"""The CSV report: one row per turn, for a spreadsheet or a program.
+
+Every cell holds the text exactly as stored, whatever it is (control characters, NUL, a leading
+`=`): CSV has no way to escape them, and a program reading the file back must get the answer
+that was typed. So a cell may start with `=`, `+`, `-` or `@`, which a spreadsheet can take for
+a formula: import the file with its columns as text, or use the JSON report.
+"""
 
 from __future__ import annotations
 
@@ -43,14 +49,6 @@ COLUMNS = (
 )
 """The header row, in order."""
 
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading formula character gets a `'` before it."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def render_csv(details: Sequence[SessionDetail], *, generated_at: datetime) -> str:
     """The header and one row per turn; a session without turns still gets one row, saying so."""
@@ -85,8 +83,8 @@ def _turn_cells(turn: TurnRecord) -> list[object]:
         turn.follow_up_of if turn.follow_up_of is not None else "",
         turn.question_id,
         turn.category,
-        spreadsheet_safe(turn.question_text),
-        spreadsheet_safe(turn.answer),
+        turn.question_text,
+        turn.answer,
         "yes" if turn.skipped else "no",
         grade.score if grade is not None else "",
         grade.verdict.value if grade is not None else "",
@@ -98,7 +96,7 @@ def _turn_cells(turn: TurnRecord) -> list[object]:
         _points(grade, Coverage.PARTIAL),
         _points(grade, Coverage.MISSED),
         _notes(grade),
-        spreadsheet_safe(turn.reference_answer),
+        turn.reference_answer,
     ]
 
 

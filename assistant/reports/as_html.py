@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from assistant.grading.grade import Coverage, Grade
+from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
     QuestionBlock,
@@ -142,7 +143,8 @@ def render_html(
 
 
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    """Any text, as HTML that shows it: markup escaped, control characters made visible."""
+    return escape(visible(text), quote=True)
 
 
 def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportBank) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,11 @@ REPORT_FORMAT = "mock-interview-report"
 REPORT_FORMAT_VERSION = 1
 """Raised when a field changes meaning or goes away; adding a field keeps it."""
 
+_RAW_IN_STRINGS = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters `json.dumps` leaves raw (it escapes only those below 0x20) that would act when the
+file is printed or shown: DEL, C1 controls (0x9b starts an escape sequence), line separators,
+bidirectional overrides. They are written as \\u escapes: the text reads back exactly."""
+
 
 def render_json(details: Sequence[SessionDetail], *, generated_at: datetime) -> str:
     """Every session with all its turns and grades; times in ISO 8601 UTC."""
@@ -26,7 +32,9 @@ def render_json(details: Sequence[SessionDetail], *, generated_at: datetime) -> 
         "generated_at": _when(generated_at),
         "sessions": [_session(d) for d in details],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # Outside strings the document is ASCII, so every match is inside a string.
+    return _RAW_IN_STRINGS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _when(when: datetime) -> str:

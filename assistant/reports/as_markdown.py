@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 
 from assistant.grading.feedback import colon
 from assistant.grading.grade import Coverage, Grade
+from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
     QuestionBlock,
@@ -38,19 +39,19 @@ from assistant.store.records import SessionDetail, TurnRecord
 
 # Characters that would start emphasis, code, links, HTML or table cells in inline text. Inline
 # text never starts a line here, so line-start syntax (`#`, `-`, `>`, `1.`) cannot trigger.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 _MARKS = {Coverage.COVERED: "✔", Coverage.PARTIAL: "◐", Coverage.MISSED: "✘"}
 
 
 def inline(text: str) -> str:
     """Text from a person or the bank, made inert for one line of Markdown."""
-    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))
 
 
 def code_span(text: str) -> str:
     """One line of a person's text as inline code: shown literally, whatever it contains."""
-    flat = " ".join(text.split())
+    flat = " ".join(visible(text).split())
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     ticks = "`" * (longest + 1)
     # CommonMark strips one space from each side, so padding keeps edge backticks apart.
@@ -59,7 +60,9 @@ def code_span(text: str) -> str:
 
 
 def fenced(text: str) -> list[str]:
-    """A fenced block showing `text` exactly as typed, whatever backticks it contains."""
+    """A fenced block showing `text` as typed, whatever backticks it contains; a character that
+    would act (an escape sequence, NUL, a lone carriage return) is shown by a symbol."""
+    text = visible(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}text", *text.splitlines(), fence]

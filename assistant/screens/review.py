@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 
 from assistant.grading.grade import Coverage, Verdict
 from assistant.grading.parameters import DEFAULT_PARAMETERS
+from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang, Pitfall
 from assistant.reports import (
     FORMAT_NAMES,
@@ -57,6 +58,7 @@ from assistant.reports.progress import ProgressSeries, progress_series, weak_que
 from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
+from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
 from assistant.widgets.transcript import feedback_renderable, pitfalls_renderable
 
@@ -130,6 +132,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "delete": ("Delete", "Supprimer"),
     "keep": ("Keep", "Garder"),
     "deleted": ("Session {id} deleted.", "Session {id} supprimée."),
+    "delete_failed": ("The session was not deleted", "La session n'a pas été supprimée"),
     "export_what_one": ("Export session {id} as:", "Exporter la session {id} en :"),
     "export_what_many": (
         "Export the {n} session(s) shown as:",
@@ -245,14 +248,14 @@ def turn_renderable(
     """A turn in full, with the question's common mistakes when given; every text a person or
     the bank wrote goes in as plain Text, never markup."""
     head = Text(f"{number}  ", style="bold")
-    head.append(turn.question_text, style="bold")
+    head.append(visible(turn.question_text), style="bold")
     facts = [category, label("hints", lang, n=turn.hints_used), clock_text(time_taken(turn))]
     if turn.grade is None:
         facts.insert(1, report_label("skipped" if turn.skipped else "not_graded", lang).lower())
     parts: list[RenderableType] = [head, Text(" · ".join(facts), style="dim")]
     parts.append(Text(report_label("answer", lang), style="bold underline"))
     if turn.answer.strip():
-        parts.append(Text(turn.answer))
+        parts.append(Text(visible(turn.answer)))
     else:
         empty = report_label("skipped", lang) if turn.skipped else report_label("no_answer", lang)
         parts.append(Text(empty, style="italic dim"))
@@ -278,7 +281,7 @@ def attempt_renderable(attempt: QuestionAttempt, lang: Lang) -> RenderableType:
     facts = Text(
         f"{label('hints', lang, n=turn.hints_used)} · {clock_text(time_taken(turn))}", "dim"
     )
-    answer = Text(turn.answer) if turn.answer.strip() else Text("—", style="dim")
+    answer = Text(visible(turn.answer)) if turn.answer.strip() else Text("—", style="dim")
     parts: list[RenderableType] = [head, score, facts, Text(""), answer]
     if turn.grade is not None and turn.grade.key_points:
         parts.append(Text(""))
@@ -799,8 +802,12 @@ class ReviewScreen(Screen[None]):
         )
 
     async def delete_session(self, session_id: int) -> None:
-        """Delete now (confirmed) and show the list again."""
-        self.coach.store.delete_session(session_id)
+        """Delete now (confirmed) and show the list again; a log that cannot be written says why."""
+        try:
+            self.coach.store.delete_session(session_id)
+        except StoreError as error:  # a read-only file or mount, a lock held too long
+            self.app.push_screen(ErrorDialog(label("delete_failed", self.lang), str(error)))
+            return
         if self.detail is not None and self.detail.session.id == session_id:
             self.detail = None
             await self.session_view.remove_children()

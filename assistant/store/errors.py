@@ -12,3 +12,7 @@ class StoreError(Exception):
         super().__init__(message)
         self.path = path
         """The database file concerned."""
+
+
+class NoSessionLogError(StoreError):
+    """A read-only command found no session log: the file is missing or empty (no session yet)."""

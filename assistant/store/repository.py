@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,9 @@ from assistant.knowledge.scheduler import LearningState, as_utc, review
 from assistant.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     WRITE,
+    Snapshot,
     create_engine,
+    location_error,
     user_facing_errors,
 )
 from assistant.store.errors import StoreError
@@ -53,19 +56,33 @@ def _from_db(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def open_store(db_path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> SessionStore:
+def open_store(
+    db_path: Path,
+    *,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    read_only: bool = False,
+    missing_ok: bool = True,
+) -> SessionStore:
     """Open (or create) the session log at `db_path`, upgrading its schema if it is older.
 
     Raises StoreError, naming the file and what to do, when it is damaged, another program's
-    database, locked longer than `busy_timeout` seconds, not writable, or from a newer release.
+    database, locked longer than `busy_timeout` seconds, not writable, or from a newer release,
+    or when the path is a folder or has a file where a folder should be.
     The file is never replaced or deleted.
+
+    `read_only` (review, export): nothing is created or changed, not even a folder or a -wal
+    file; the store reads an in-memory copy of the file, and an older schema is upgraded in the
+    copy only. A missing or empty file reads as a log with no session, unless `missing_ok` is
+    False: then NoSessionLogError says there is no session yet. The first write (deleting a
+    session from the review screen) opens the file for writing.
     """
     path = Path(db_path).expanduser().absolute()
-    if path.is_dir():
-        raise StoreError(
-            f"The session log {path} is a folder; it must be a file. Pass --db with a file path.",
-            path=path,
-        )
+    if read_only:
+        snapshot = Snapshot(path, busy_timeout=busy_timeout, missing_ok=missing_ok)
+        return SessionStore(snapshot.engine(), path, busy_timeout=busy_timeout, snapshot=snapshot)
+    misplaced = location_error(path)
+    if misplaced is not None:
+        raise misplaced
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -101,16 +118,44 @@ class SessionStore:
     write is committed before the call returns.
     """
 
-    def __init__(self, engine: Engine, path: Path, *, busy_timeout: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path,
+        *,
+        busy_timeout: float,
+        snapshot: Snapshot | None = None,
+    ) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**WRITE)
         self._busy_timeout = busy_timeout
+        self._snapshot = snapshot
+        self._switching = threading.Lock()
         self.path = path
         """The database file."""
+
+    @property
+    def read_only(self) -> bool:
+        """True while the store reads an in-memory copy of the file (see `open_store`)."""
+        return self._snapshot is not None
 
     def close(self) -> None:
         """Close every connection to the file."""
         self._engine.dispose()
+        if self._snapshot is not None:
+            self._snapshot.close()
+
+    def _open_for_writing(self) -> None:
+        """Leave the in-memory copy for the file itself, opened for writing."""
+        with self._switching:
+            if self._snapshot is None:
+                return
+            writable = open_store(self.path, busy_timeout=self._busy_timeout)
+            copy, snapshot = self._engine, self._snapshot
+            self._engine, self._writer = writable._engine, writable._writer
+            self._snapshot = None
+            copy.dispose()
+            snapshot.close()
 
     def __enter__(self) -> SessionStore:
         return self
@@ -129,6 +174,8 @@ class SessionStore:
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         """A write transaction, committed when the block ends without an error."""
+        if self._snapshot is not None:
+            self._open_for_writing()
         with (
             user_facing_errors(self.path, busy_timeout=self._busy_timeout),
             Session(self._writer, expire_on_commit=False) as db,

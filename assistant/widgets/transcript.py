@@ -18,6 +18,7 @@ from assistant.grading.feedback import (
 )
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.lines import line
+from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang, Pitfall
 
 
@@ -42,7 +43,7 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
         row.append(result.text)
         if result.evidence and result.status is not Coverage.MISSED:
             row.append(f"\n    {line('evidence', lang)}“", style="dim")
-            row.append(result.evidence, style="dim italic")
+            row.append(visible(result.evidence), style="dim italic")
             row.append("”", style="dim")
         parts.append(row)
     for note in grade.notes:
@@ -98,12 +99,12 @@ class Transcript(VerticalScroll):
         return message
 
     def interviewer(self, text: str) -> TranscriptEntry:
-        """An interviewer line (bank text: still shown literally)."""
-        return self._add(Text(text), "interviewer")
+        """An interviewer line (bank text: still shown literally, control characters too)."""
+        return self._add(Text(visible(text)), "interviewer")
 
     def candidate(self, text: str) -> TranscriptEntry:
-        """The candidate's answer, exactly as typed."""
-        return self._add(Text(text), "candidate")
+        """The candidate's answer as typed; a control character shows as a symbol, never acts."""
+        return self._add(Text(visible(text)), "candidate")
 
     def highlight(self, entry: TranscriptEntry, answer: str, grade: Grade) -> None:
         """Underline, in the candidate's answer, the spans that decided each key point."""

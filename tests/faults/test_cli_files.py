@@ -23,7 +23,7 @@ from assistant.atomic_write import OutputPathError, atomic_write
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.batch import EXIT_BAD_ROWS, EXIT_NO_ROWS, run_batch
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.scorer import Grader
+from assistant.grading.pipeline import Grader
 from assistant.knowledge.loader import Bank
 from assistant.store import open_store
 from tests.grading.conftest import DRIFT, GOOD_EN, VAGUE_EN

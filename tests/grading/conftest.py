@@ -8,7 +8,7 @@ import pytest
 
 from assistant.grading.backend import EmbeddingBackend, SentenceTransformerBackend, Vectors
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.scorer import Grader, GradingTarget
+from assistant.grading.pipeline import Grader, GradingTarget
 from assistant.knowledge.models import Question, parse
 
 

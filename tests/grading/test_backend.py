@@ -45,7 +45,7 @@ def test_unknown_name_lists_the_cache_names_tried() -> None:
 
 def test_grading_modules_import_no_torch() -> None:
     code = (
-        "import sys, assistant.grading.scorer, assistant.grading.batch, "
+        "import sys, assistant.grading.pipeline, assistant.grading.batch, "
         "assistant.grading.feedback, assistant.grading.backend\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
         "print(sorted(heavy))"

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from assistant.grading.batch import EXIT_BAD_ROWS, EXIT_OK, EXIT_UNREADABLE, run_batch
-from assistant.grading.scorer import Grader
+from assistant.grading.pipeline import Grader
 from assistant.knowledge.loader import Bank
 from tests.grading.conftest import DRIFT, GOOD_EN, GOOD_FR, VAGUE_EN
 

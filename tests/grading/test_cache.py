@@ -8,7 +8,7 @@ import numpy as np
 
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.scorer import Grader, GradingTarget
+from assistant.grading.pipeline import Grader, GradingTarget
 from tests.grading.conftest import DRIFT, GOOD_EN, CountingBackend
 
 

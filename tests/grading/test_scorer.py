@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from assistant.grading.grade import Coverage, Grade, NoteCode, Verdict
-from assistant.grading.scorer import Grader, GradingTarget
+from assistant.grading.pipeline import Grader, GradingTarget
 from tests.grading.conftest import DRIFT, GOOD_EN, GOOD_FR, VAGUE_EN
 
 

@@ -89,14 +89,16 @@ def test_csv_has_one_row_per_turn_and_one_for_an_empty_session() -> None:
     assert {r["model_id"] for r in rows} == {MODEL}
 
 
-def test_csv_keeps_a_formula_answer_from_running_in_a_spreadsheet() -> None:
+def test_csv_keeps_a_formula_answer_exactly() -> None:
+    """Exact, not prefixed with `'`: a program reading the CSV gets the answer typed; a
+    spreadsheet user imports the columns as text (issue 12, item 13)."""
     detail = full_session()
     formula = turn(9, 1, answer='=HYPERLINK("http://x.example","click")')
     text = render_report(
         [SessionDetail(detail.session, [formula])], "csv", generated_at=GENERATED_AT
     )
     row = next(csv.DictReader(io.StringIO(text, newline="")))
-    assert row["answer"] == "'" + formula.answer
+    assert row["answer"] == formula.answer
 
 
 class _PageText(HTMLParser):

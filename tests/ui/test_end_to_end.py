@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.app import make_app
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.scorer import Grader
+from assistant.grading.pipeline import Grader
 from assistant.knowledge.loader import LoadReport
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.start import StartScreen
