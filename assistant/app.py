@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from assistant.grading.scorer import Grader
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
+    from assistant.store.journal import ReplayReport
 
 
 class InterviewApp(App[None]):
@@ -56,9 +58,10 @@ class InterviewApp(App[None]):
 
     @dataclass
     class StoreOpened(Message):
-        """The session log is open."""
+        """The session log is open (answers a previous run kept aside replayed into it)."""
 
         store: SessionStore
+        replay: ReplayReport | None = None
 
     @dataclass
     class StoreFailed(Message):
@@ -134,20 +137,27 @@ class InterviewApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="store")
     def _open_store(self, opener: Callable[[], SessionStore]) -> None:
-        """Open (create, migrate) the session log."""
+        """Open (create, migrate) the session log, then store the answers a previous run kept
+        in its journal because the log could not be written."""
         from assistant.store import StoreError
+        from assistant.store.journal import replay_journal
 
         try:
             store = opener()
         except StoreError as exc:
             self.post_message(self.StoreFailed(str(exc)))
         else:
-            self.post_message(self.StoreOpened(store))
+            self.post_message(self.StoreOpened(store, replay_journal(store)))
 
     @on(StoreOpened)
     def store_opened(self, event: StoreOpened) -> None:
         """Start the session chosen before the log was open, offer resumption, load the model."""
         self._store = event.store
+        replay = event.replay
+        if replay is not None and replay.stored:
+            self.notify(f"Saved {replay.stored} answer(s) kept aside by an earlier run.")
+        if replay is not None and replay.problem:
+            self.notify(replay.problem, title="Answers still kept aside", severity="warning")
         if self._pending_session is not None:
             screen, settings, plan = self._pending_session
             self._pending_session = None
@@ -187,16 +197,20 @@ class InterviewApp(App[None]):
         if backlog:
             self._grade_backlog(event.grader, backlog)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="backlog")
-    def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
-        """Grade answers saved in earlier sessions while no model was available."""
+    @work(exclusive=True, exit_on_error=False, group="backlog")
+    async def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
+        """Grade answers saved in earlier sessions while no model was available.
+
+        Each grade is computed in a thread the app does not wait for at exit, and written here,
+        on the UI thread: quitting stops the backlog at once, and nothing is written after.
+        """
         from assistant.interview.backlog import grade_stored_turn
+        from assistant.interview.detached import detached
 
         for turn in turns:
-            self.store.set_turn_grade(turn.id, grade_stored_turn(grader, self.bank, turn))
-        self.call_from_thread(
-            self.notify, f"Graded {len(turns)} answer(s) saved while the model was unavailable."
-        )
+            grade = await detached(partial(grade_stored_turn, grader, self.bank, turn))
+            self.store.set_turn_grade(turn.id, grade)
+        self.notify(f"Graded {len(turns)} answer(s) saved while the model was unavailable.")
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
