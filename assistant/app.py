@@ -26,6 +26,7 @@ from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.start import StartChoice, StartScreen
 from assistant.settings import Settings
+from assistant.store.errors import StoreError
 
 if TYPE_CHECKING:
     from assistant.grading.scorer import Grader
@@ -139,7 +140,6 @@ class InterviewApp(App[None]):
     def _open_store(self, opener: Callable[[], SessionStore]) -> None:
         """Open (create, migrate) the session log, then store the answers a previous run kept
         in its journal because the log could not be written."""
-        from assistant.store import StoreError
         from assistant.store.journal import replay_journal
 
         try:
@@ -161,7 +161,12 @@ class InterviewApp(App[None]):
         if self._pending_session is not None:
             screen, settings, plan = self._pending_session
             self._pending_session = None
-            screen.attach_session(self._start_session(settings, plan))
+            try:
+                session_id = self._start_session(settings, plan)
+            except StoreError as exc:
+                self.store_failed(self.StoreFailed(str(exc)))
+                return
+            screen.attach_session(session_id)
         if isinstance(self.screen, StartScreen):
             offer = self._resume_offer(self.screen.lang)
             if offer:
@@ -300,10 +305,14 @@ class InterviewApp(App[None]):
             self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
             return
         plan = [q.id for q in questions]
-        if self.store_ready:
-            # Starting afresh declines the unfinished interview that was on offer.
-            self.discard_unfinished()
-        session_id = self._start_session(settings, plan) if self.store_ready else None
+        try:
+            if self.store_ready:
+                # Starting afresh declines the unfinished interview that was on offer.
+                self.discard_unfinished()
+            session_id = self._start_session(settings, plan) if self.store_ready else None
+        except StoreError as exc:
+            self.report_error("The session log cannot be written", str(exc))
+            return
         screen = self._open_interview(Interview(questions, settings), session_id, resumed=False)
         if session_id is None:
             self._pending_session = (screen, settings, plan)

@@ -394,3 +394,23 @@ def test_ctrl_q_during_a_grading_that_never_ends_exits_and_keeps_the_answer(
     assert out.split() == ["grading", "closed", "exited"]
     assert child.returncode == 0
     assert answers_in(db) == [("An answer graded forever.", False)]
+
+
+async def test_starting_an_interview_on_a_locked_log_says_so_and_stays(
+    tmp_path: Path, bank_report: LoadReport, lock_holder: list[Locker]
+) -> None:
+    db = tmp_path / "start-locked.db"
+    store = open_store(db, busy_timeout=SHORT_WAIT)
+    app = build_app(db, bank_report, store)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(app, pilot)
+            lock_holder.append(Locker(db))
+            await pilot.press("ctrl+s")  # Start, on the start screen
+            await pilot.pause()
+            assert isinstance(app.screen, ErrorDialog)
+            text = str(app.screen.query_one(".dialog-text", Static).render())
+            assert str(db) in text and "locked" in text
+    finally:
+        store.close()
+    assert app.return_code in (None, 0)
