@@ -130,7 +130,9 @@ class AnswerJournal:
             ) from error
 
     def entries(self) -> list[PendingTurn]:
-        """The answers in the journal, oldest first; damaged lines are skipped (and kept)."""
+        """The answers in the journal, oldest first; damaged lines are skipped (and kept).
+
+        Raises JournalError when the file exists but cannot be read."""
         turns: list[PendingTurn] = []
         for raw in self._lines():
             try:
@@ -165,6 +167,10 @@ class AnswerJournal:
             text = self.path.read_text(encoding="utf-8", errors="surrogateescape")
         except FileNotFoundError:
             return []
+        except OSError as error:
+            raise JournalError(
+                f"Could not read {self.path} ({error.strerror or error}).", path=self.path
+            ) from error
         return [raw for raw in text.splitlines() if raw.strip()]
 
 
@@ -226,7 +232,10 @@ def replay_journal(store: SessionStore) -> ReplayReport:
     stored: list[str] = []
     left = 0
     problem: str | None = None
-    entries = journal.entries()
+    try:
+        entries = journal.entries()
+    except JournalError as error:
+        return ReplayReport(stored=0, left=0, problem=str(error))
     for index, turn in enumerate(entries):
         try:
             store_pending(store, turn)
