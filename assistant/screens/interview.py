@@ -121,6 +121,9 @@ class InterviewScreen(Screen[int]):
         unsaved: UnsavedAnswer
         turn_id: int
 
+    class LogCaughtUp(Message):
+        """Every answer kept aside is now in the session log."""
+
     def __init__(
         self, interview: Interview, session_id: int | None, *, resumed: bool = False
     ) -> None:
@@ -145,6 +148,8 @@ class InterviewScreen(Screen[int]):
         self._held_problem = ""
         """Why the answer held in the editor could not go into the journal either."""
         self._retrying: Worker[None] | None = None
+        self._close_after_unsaved = False
+        """The interview ended while answers waited: close it in the log once they are in."""
         self._sent_before_open: list[str] = []
         """Answers sent before the log was open, sent in order once it is."""
         self._started = 0.0
@@ -451,6 +456,15 @@ class InterviewScreen(Screen[int]):
                 continue
             self._unsaved.pop(0)
             self.post_message(self.AnswerStored(unsaved, turn_id))
+        self.post_message(self.LogCaughtUp())
+
+    @on(LogCaughtUp)
+    def log_caught_up(self) -> None:
+        """Every kept answer is stored: close the session if it ended meanwhile."""
+        if self._close_after_unsaved and not self._unsaved:
+            self._close_after_unsaved = False
+            self._close_in_log()
+        self._maybe_show_summary()
 
     @on(AnswerStored)
     def answer_stored(self, event: AnswerStored) -> None:
@@ -499,7 +513,13 @@ class InterviewScreen(Screen[int]):
         self.post_message(self.GradeReady(pending, grade))
 
     def _maybe_show_summary(self) -> None:
-        done = self._ending and self._in_flight == 0 and not self._waiting and not self._unsaved
+        done = (
+            self._ending
+            and self._in_flight == 0
+            and not self._waiting
+            and not self._unsaved
+            and not self._close_after_unsaved
+        )
         if done and not self._summary_requested:
             self._summary_requested = True
             self._show_summary()
@@ -622,13 +642,22 @@ class InterviewScreen(Screen[int]):
         assert self.session_id is not None
         self._ending = True
         self.editor.read_only = True
+        if self._unsaved:
+            # Closed in the log after its last answers, by the loop that stores them.
+            self._close_after_unsaved = True
+        else:
+            self._close_in_log()
+        self.transcript.interviewer(line("closing", self.lang))
+        self._maybe_show_summary()
+
+    def _close_in_log(self) -> None:
+        """Mark the session completed; if the log refuses, it is offered for resuming instead
+        (every answer is stored by then)."""
+        assert self.session_id is not None
         try:
             self.coach.store.finish_session(self.session_id, "completed")
         except StoreError as error:
-            # Every answer is stored or kept aside; the session is offered for resuming.
             self.notify(f"{error} {line('finish_not_saved', self.lang)}", severity="error")
-        self.transcript.interviewer(line("closing", self.lang))
-        self._maybe_show_summary()
 
     def _show_summary(self) -> None:
         assert self.session_id is not None

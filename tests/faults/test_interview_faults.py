@@ -179,33 +179,39 @@ def lock_holder() -> Iterator[list[Locker]]:
             holder.child.wait()
 
 
-async def test_locked_log_keeps_the_answer_says_so_once_and_stores_it_when_free(
+async def test_locked_log_keeps_the_answers_says_so_once_and_stores_them_when_free(
     tmp_path: Path, bank_report: LoadReport, lock_holder: list[Locker]
 ) -> None:
     db = tmp_path / "locked.db"
-    app = build_app(db, bank_report, count=3, seed=4, mode=Mode.PRACTICE)
+    first, second = "Typed while another program holds the log.", "And a second one."
+    app = build_app(db, bank_report, count=2, seed=4, mode=Mode.PRACTICE)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         lock_holder.append(locker := Locker(db))
-        burst(app, "An answer typed while another program holds the log.", "ctrl+s")
-        await pilot.pause()
+        burst(app, first, "ctrl+s")
         await pilot.pause()
         # Kept in the journal beside the log and listed on screen; the interview goes on.
         kept = AnswerJournal(journal_path(db)).entries()
-        assert [t.answer for t in kept] == ["An answer typed while another program holds the log."]
+        assert [t.answer for t in kept] == [first]
         assert not isinstance(app.screen, ErrorDialog)
+        assert screen.interview.index == 1
+        burst(app, second, "ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
         message = notice(app)
         assert str(db) in message and "locked" in message
-        assert str(journal_path(db)) in message
-        assert screen.interview.index == 1
+        assert f"2 answer(s) not saved yet are kept in {journal_path(db)}" in message
+        assert screen.interview.finished and app.screen is screen  # the summary waits
         assert answers_in(db) == []
         locker.release()
         await settle(app, pilot)
-        assert notice(app) == ""
+        assert isinstance(app.screen, SummaryScreen)
         assert not journal_path(db).exists()
-    assert answers_in(db) == [("An answer typed while another program holds the log.", True)]
+    assert answers_in(db) == [(first, True), (second, True)]
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        assert conn.execute("SELECT status FROM interview_session").fetchall() == [("completed",)]
 
 
 async def test_a_kept_answer_survives_quitting_and_is_stored_on_the_next_start(
