@@ -568,6 +568,13 @@ class InterviewScreen(Screen[int]):
         else:
             self._maybe_show_summary()
 
+    @on(Worker.StateChanged)
+    def storing_failed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure of the loop storing kept answers is shown; they stay kept."""
+        if event.worker.group != "store-retry" or event.state is not WorkerState.ERROR:
+            return
+        self.coach.report_error("Answers not saved yet", str(event.worker.error))
+
     # --- actions ------------------------------------------------------------------------
 
     def action_hint(self) -> None:
