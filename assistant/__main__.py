@@ -8,8 +8,8 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -383,8 +383,38 @@ def _load_grader(settings: Settings, bank_version: str) -> Grader:
     return load_grader(settings, bank_version)
 
 
+@contextmanager
+def _ctrl_s_reaches_the_app() -> Iterator[None]:
+    """Until Textual puts the terminal in raw mode, its flow control takes Ctrl+S (send) as
+    XOFF and swallows it: turned off from the start, so an answer sent while the app starts is
+    sent. The terminal's settings are put back on the way out."""
+    try:
+        import termios
+    except ImportError:  # Windows: no such flow control
+        yield
+        return
+    try:
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        quiet = list(saved)
+        quiet[0] &= ~termios.IXON  # iflag
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except (OSError, ValueError, termios.error):  # not a terminal
+        yield
+        return
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
 def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> int:
     """Open the interview app (on the review screen with `review`)."""
+    with _ctrl_s_reaches_the_app():
+        return _run_app(args, err, review=review)
+
+
+def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
     from assistant.app import make_app
     from assistant.store import StoreError
     from assistant.store.database import check_log

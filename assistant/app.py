@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -31,11 +32,13 @@ from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.start import StartChoice, StartScreen
 from assistant.settings import Settings
+from assistant.store.errors import StoreError
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
+    from assistant.store.journal import ReplayReport
 
 
 class InterviewApp(App[None]):
@@ -62,9 +65,10 @@ class InterviewApp(App[None]):
 
     @dataclass
     class StoreOpened(Message):
-        """The session log is open."""
+        """The session log is open (answers a previous run kept aside replayed into it)."""
 
         store: SessionStore
+        replay: ReplayReport | None = None
 
     @dataclass
     class StoreFailed(Message):
@@ -145,24 +149,35 @@ class InterviewApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="store")
     def _open_store(self, opener: Callable[[], SessionStore]) -> None:
-        """Open (create, migrate) the session log."""
-        from assistant.store import StoreError
+        """Open (create, migrate) the session log, then store the answers a previous run kept
+        in its journal because the log could not be written."""
+        from assistant.store.journal import replay_journal
 
         try:
             store = opener()
         except StoreError as exc:
             self.post_message(self.StoreFailed(str(exc)))
         else:
-            self.post_message(self.StoreOpened(store))
+            self.post_message(self.StoreOpened(store, replay_journal(store)))
 
     @on(StoreOpened)
     def store_opened(self, event: StoreOpened) -> None:
         """Start the session chosen before the log was open, offer resumption, load the model."""
         self._store = event.store
+        replay = event.replay
+        if replay is not None and replay.stored:
+            self.notify(f"Saved {replay.stored} answer(s) kept aside by an earlier run.")
+        if replay is not None and replay.problem:
+            self.notify(replay.problem, title="Answers still kept aside", severity="warning")
         if self._pending_session is not None:
             screen, settings, plan = self._pending_session
             self._pending_session = None
-            screen.attach_session(self._start_session(settings, plan))
+            try:
+                session_id = self._start_session(settings, plan)
+            except StoreError as exc:
+                self.store_failed(self.StoreFailed(str(exc)))
+                return
+            screen.attach_session(session_id)
         if isinstance(self.screen, StartScreen):
             offer = self._resume_offer(self.screen.lang)
             if offer:
@@ -198,16 +213,20 @@ class InterviewApp(App[None]):
         if backlog:
             self._grade_backlog(event.grader, backlog)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="backlog")
-    def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
-        """Grade answers saved in earlier sessions while no model was available."""
+    @work(exclusive=True, exit_on_error=False, group="backlog")
+    async def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
+        """Grade answers saved in earlier sessions while no model was available.
+
+        Each grade is computed in a thread the app does not wait for at exit, and written here,
+        on the UI thread: quitting stops the backlog at once, and nothing is written after.
+        """
         from assistant.interview.backlog import grade_stored_turn
+        from assistant.interview.detached import detached
 
         for turn in turns:
-            self.store.set_turn_grade(turn.id, grade_stored_turn(grader, self.bank, turn))
-        self.call_from_thread(
-            self.notify, f"Graded {len(turns)} answer(s) saved while the model was unavailable."
-        )
+            grade = await detached(partial(grade_stored_turn, grader, self.bank, turn))
+            self.store.set_turn_grade(turn.id, grade)
+        self.notify(f"Graded {len(turns)} answer(s) saved while the model was unavailable.")
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -299,10 +318,14 @@ class InterviewApp(App[None]):
             self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
             return
         plan = [q.id for q in questions]
-        if self.store_ready:
-            # Starting afresh declines the unfinished interview that was on offer.
-            self.discard_unfinished()
-        session_id = self._start_session(settings, plan) if self.store_ready else None
+        try:
+            if self.store_ready:
+                # Starting afresh declines the unfinished interview that was on offer.
+                self.discard_unfinished()
+            session_id = self._start_session(settings, plan) if self.store_ready else None
+        except StoreError as exc:
+            self.report_error("The session log cannot be written", str(exc))
+            return
         screen = self._open_interview(Interview(questions, settings), session_id, resumed=False)
         if session_id is None:
             self._pending_session = (screen, settings, plan)

@@ -48,6 +48,41 @@ _LINES: dict[str, tuple[str, str]] = {
         "The session log is still opening; send again in a moment.",
         "Le journal des sessions s'ouvre encore ; renvoyez dans un instant.",
     ),
+    "send_when_open": (
+        "The session log is still opening; your answer will be sent as soon as it is open.",
+        "Le journal des sessions s'ouvre encore ; votre réponse partira dès qu'il sera ouvert.",
+    ),
+    "answer_kept": (
+        "Not in the session log yet: kept aside, saved as soon as the log can be written.",
+        "Pas encore dans le journal des sessions : mise de côté, enregistrée dès que possible.",
+    ),
+    "answers_kept": (
+        "{count} answer(s) not saved yet are kept in {path}; they are saved automatically as "
+        "soon as the session log can be written, or on the next start.",
+        "{count} réponse(s) pas encore enregistrée(s) sont gardées dans {path} ; elles seront "
+        "enregistrées dès que le journal des sessions le permettra, ou au prochain lancement.",
+    ),
+    "answer_held": (
+        "Your answer stays in the editor and is saved automatically as soon as the session log "
+        "can be written: do not quit until this message goes away.",
+        "Votre réponse reste dans l'éditeur et sera enregistrée dès que le journal des sessions "
+        "le permettra : ne quittez pas avant que ce message disparaisse.",
+    ),
+    "answers_saved_now": (
+        "The session log can be written again: every answer is saved.",
+        "Le journal des sessions est de nouveau accessible : toutes les réponses sont "
+        "enregistrées.",
+    ),
+    "grade_not_saved": (
+        "The grade was not saved; the answer is, and it will be graded on the next start.",
+        "La note n'a pas été enregistrée ; la réponse l'est, et sera notée au prochain lancement.",
+    ),
+    "finish_not_saved": (
+        "The interview could not be marked finished; its answers are saved and it will be "
+        "offered for resuming.",
+        "L'entretien n'a pas pu être marqué terminé ; ses réponses sont enregistrées et sa "
+        "reprise sera proposée.",
+    ),
     # status
     "model_loading": ("Loading the grading model…", "Chargement du modèle de notation…"),
     "model_ready": ("Grading model ready: {model}", "Modèle de notation prêt : {model}"),

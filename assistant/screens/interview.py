@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from assistant.grading.feedback import colon
 from assistant.grading.grade import Grade
+from assistant.interview.detached import detached
 from assistant.interview.flow import (
     Interview,
     Mode,
@@ -26,11 +30,23 @@ from assistant.interview.flow import (
 from assistant.interview.lines import format_duration, line
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog
+from assistant.store.errors import StoreError
+from assistant.store.journal import (
+    AnswerJournal,
+    JournalError,
+    PendingTurn,
+    journal_path,
+    record_pending,
+    store_pending,
+)
 from assistant.widgets.answer_editor import AnswerEditor
 from assistant.widgets.transcript import Transcript, TranscriptEntry
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp
+    from assistant.grading.pipeline import Grader
+    from assistant.knowledge.models import Lang
+    from assistant.store import SessionStore
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,17 @@ class PendingAnswer:
     """Practice mode: show the feedback card, and maybe a follow-up, once graded."""
     leads_on: bool
     """True when the interview waits for this grade before asking the next question."""
+
+
+@dataclass(frozen=True)
+class UnsavedAnswer:
+    """An answer (or skip) the session log could not store yet; retried until it is."""
+
+    turn: PendingTurn
+    step: Step
+    """The step it answers, to grade it once stored."""
+    in_journal: bool
+    """Kept in the journal file (safe if the app quits); if not, it is held in the editor."""
 
 
 class InterviewScreen(Screen[int]):
@@ -74,12 +101,28 @@ class InterviewScreen(Screen[int]):
         ),
     ]
 
+    RETRY_EVERY: ClassVar[float] = 2.0
+    """Seconds between two tries to store kept answers when the log fails at once (read-only,
+    full disk); a locked log is waited on by SQLite's busy timeout instead."""
+
+    AUTO_FOCUS = "#answer"
+
     @dataclass
     class GradeReady(Message):
         """A saved answer has been graded (in a worker)."""
 
         pending: PendingAnswer
         grade: Grade
+
+    @dataclass
+    class AnswerStored(Message):
+        """An answer kept aside is now in the session log."""
+
+        unsaved: UnsavedAnswer
+        turn_id: int
+
+    class LogCaughtUp(Message):
+        """Every answer kept aside is now in the session log."""
 
     def __init__(
         self, interview: Interview, session_id: int | None, *, resumed: bool = False
@@ -98,6 +141,17 @@ class InterviewScreen(Screen[int]):
         self._summary_requested = False
         self._last_graded: PendingAnswer | None = None
         self._grading_note: TranscriptEntry | None = None
+        self._unsaved: list[UnsavedAnswer] = []
+        """Answers the log could not store yet, oldest first (stored in this order)."""
+        self._store_problem = ""
+        """The last failure of the log, as told to the user."""
+        self._held_problem = ""
+        """Why the answer held in the editor could not go into the journal either."""
+        self._retrying: Worker[None] | None = None
+        self._close_after_unsaved = False
+        """The interview ended while answers waited: close it in the log once they are in."""
+        self._sent_before_open: list[str] = []
+        """Answers sent before the log was open, sent in order once it is."""
         self._started = 0.0
         self._question_started = 0.0
         self._shown_at: datetime | None = None
@@ -140,6 +194,7 @@ class InterviewScreen(Screen[int]):
         editor = AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
         relabel_bindings(editor, {"submit": "submit"}, self.lang)
         yield editor
+        yield Static(id="unsaved", markup=False)
         yield Static(id="status", markup=False)
         yield Footer(compact=True)
 
@@ -154,6 +209,7 @@ class InterviewScreen(Screen[int]):
             self.transcript.interviewer(line("greeting", self.lang, count=self.interview.total))
             if settings.mode is Mode.MOCK:
                 self.transcript.interviewer(line("greeting_mock", self.lang))
+        self.query_one("#unsaved", Static).display = False
         self.refresh_model_status()
         self._ask()
         self.set_interval(1.0, self._tick)
@@ -201,8 +257,11 @@ class InterviewScreen(Screen[int]):
         return " · ".join(parts)
 
     def attach_session(self, session_id: int) -> None:
-        """The session log is open and this interview has its session."""
+        """The session log is open and this interview has its session; send what waited."""
         self.session_id = session_id
+        sent, self._sent_before_open = self._sent_before_open, []
+        for text in sent:
+            self._take_answer(text)
 
     def _log_ready(self) -> bool:
         """Whether answers can be saved; if not (the first instant), say so and keep the text."""
@@ -234,40 +293,85 @@ class InterviewScreen(Screen[int]):
 
     @on(AnswerEditor.Submitted)
     def submit_answer(self, event: AnswerEditor.Submitted) -> None:
-        """Save the answer at once, then grade it."""
-        if self._awaiting_grade or self.interview.finished or not self._log_ready():
+        """Save the answer at once, then grade it; a refused answer goes back into the editor."""
+        if self.session_id is None and event.text.strip():
+            # The first instant, before the log is open: send it once the log is.
+            if not self._sent_before_open:
+                self.transcript.system(line("send_when_open", self.lang))
+            self._sent_before_open.append(event.text)
             return
-        text = event.text
+        self._take_answer(event.text)
+
+    def _take_answer(self, text: str) -> None:
+        if self._awaiting_grade or self.interview.finished or self._holding:
+            self.editor.restore(text)
+            return
         if not text.strip():
+            self.editor.restore(text)
             self.transcript.system(line("empty_answer", self.lang))
             return
-        self.editor.clear()
-        self.transcript.candidate(text)
         self._record(text, skipped=False)
 
+    @property
+    def _holding(self) -> bool:
+        """An answer that could not be stored nor journaled is held in the editor."""
+        return any(not unsaved.in_journal for unsaved in self._unsaved)
+
     def _record(self, text: str, *, skipped: bool) -> None:
+        """Store the answer (or skip), or keep it aside when the log cannot be written."""
         assert self.session_id is not None
         step = self.interview.step
         self._order += 1
-        turn_id = self.coach.store.record_turn(
-            self.session_id,
+        turn = PendingTurn(
+            session_id=self.session_id,
             order=self._order,
             question_id=step.question.id,
             question_text=step.text(self.lang),
             reference_answer=step.reference(self.lang),
             category=step.question.category,
             answer=text,
-            grade=None,
             hints_used=self.interview.hints_used,
             skipped=skipped,
             follow_up_of=step.parent_turn_id,
             shown_at=self._shown_at or self.coach.now(),
             submitted_at=self.coach.now(),
         )
-        if skipped:
+        turn_id = None
+        if not self._unsaved:  # nothing overtakes an answer still waiting to be stored
+            try:
+                turn_id = record_pending(self.coach.store, turn)
+            except StoreError as error:
+                self._store_problem = str(error)
+        if turn_id is None:
+            try:
+                AnswerJournal(journal_path(self.coach.store.path)).append(turn)
+            except JournalError as error:
+                # Not on disk anywhere: the answer stays in the editor until it is stored.
+                self._held_problem = str(error)
+                self._unsaved.append(UnsavedAnswer(turn, step, in_journal=False))
+                self.editor.restore(text)
+                self.editor.read_only = True
+                self._show_unsaved()
+                self._retry_unsaved()
+                return
+            self._unsaved.append(UnsavedAnswer(turn, step, in_journal=True))
+            self._show_unsaved()
+            self._retry_unsaved()
+        self._recorded(turn, step, turn_id)
+
+    def _recorded(self, turn: PendingTurn, step: Step, turn_id: int | None) -> None:
+        """The answer is safe (stored, or journaled when `turn_id` is None): move on."""
+        if turn.skipped:
             said = "skipped_back" if self.interview.skip() else "skipped"
             self.transcript.interviewer(line(said, self.lang))
             self._ask()
+            return
+        text = turn.answer
+        self.transcript.candidate(text)
+        if turn_id is None:
+            # Graded once stored; no follow-up can hang on an answer not in the log.
+            self.transcript.system(line("answer_kept", self.lang))
+            self._move_on()
             return
         practice = self.interview.settings.mode is Mode.PRACTICE
         model_coming = self.coach.grader is not None or self.coach.grader_error is None
@@ -275,7 +379,7 @@ class InterviewScreen(Screen[int]):
             turn_id=turn_id,
             step=step,
             answer=text,
-            hints_used=self.interview.hints_used,
+            hints_used=turn.hints_used,
             show_feedback=practice,
             leads_on=practice and model_coming,
         )
@@ -305,26 +409,117 @@ class InterviewScreen(Screen[int]):
         self.interview.advance()
         self._ask()
 
+    # --- answers the log could not store yet ---------------------------------------------
+
+    def _show_unsaved(self) -> None:
+        """One plain message while answers wait: the log's problem, where they are kept."""
+        notice = self.query_one("#unsaved", Static)
+        kept = [u for u in self._unsaved if u.in_journal]
+        parts = [self._store_problem] if self._unsaved else []
+        if kept:
+            path = journal_path(self.coach.store.path)
+            parts.append(line("answers_kept", self.lang, count=len(kept), path=path))
+        if self._holding:
+            parts += [self._held_problem, line("answer_held", self.lang)]
+        notice.update(" ".join(parts))
+        notice.display = bool(parts)
+
+    def _retry_unsaved(self) -> None:
+        """Keep trying to store the answers kept aside (one retry loop at a time)."""
+        if self._retrying is None or self._retrying.is_finished:
+            self._retrying = self._store_unsaved()
+
+    @work(group="store-retry", exit_on_error=False)
+    async def _store_unsaved(self) -> None:
+        """Store kept answers oldest first, as soon as the log can be written."""
+        store = self.coach.store
+        journal = AnswerJournal(journal_path(store.path))
+        while self._unsaved:
+            unsaved = self._unsaved[0]
+            try:
+                # Off the UI thread (a locked log waits out its busy timeout), never joined at exit.
+                turn_id = await detached(
+                    partial(_store_unsaved, store, journal, unsaved), name="store-retry"
+                )
+            except StoreError as error:
+                if str(error) != self._store_problem:
+                    self._store_problem = str(error)
+                    self._show_unsaved()
+                await asyncio.sleep(self.RETRY_EVERY)
+                continue
+            except ValueError as error:
+                # Its session was deleted meanwhile (another window): it stays where it is kept.
+                self._unsaved.pop(0)
+                self.editor.read_only = self._awaiting_grade or self._ending
+                self._show_unsaved()
+                self.notify(str(error), severity="error")
+                continue
+            self._unsaved.pop(0)
+            self.post_message(self.AnswerStored(unsaved, turn_id))
+        self.post_message(self.LogCaughtUp())
+
+    @on(LogCaughtUp)
+    def log_caught_up(self) -> None:
+        """Every kept answer is stored: close the session if it ended meanwhile."""
+        if self._close_after_unsaved and not self._unsaved:
+            self._close_after_unsaved = False
+            self._close_in_log()
+        self._maybe_show_summary()
+
+    @on(AnswerStored)
+    def answer_stored(self, event: AnswerStored) -> None:
+        """A kept answer is in the log: release the editor if it was held there, grade it."""
+        unsaved = event.unsaved
+        self._show_unsaved()
+        if not unsaved.in_journal:
+            editor = self.editor
+            editor.text = editor.text.removeprefix(unsaved.turn.answer)
+            editor.read_only = self._ending
+            self._recorded(unsaved.turn, unsaved.step, event.turn_id)
+        elif not unsaved.turn.skipped:
+            pending = PendingAnswer(
+                turn_id=event.turn_id,
+                step=unsaved.step,
+                answer=unsaved.turn.answer,
+                hints_used=unsaved.turn.hints_used,
+                show_feedback=False,
+                leads_on=False,
+            )
+            if self.coach.grader is not None:
+                self._grade(pending)
+            elif self.coach.grader_error is None:
+                self._waiting.append(pending)
+        if not self._unsaved:
+            self.transcript.system(line("answers_saved_now", self.lang))
+        self._maybe_show_summary()
+
+    # --- grading ------------------------------------------------------------------------
+
     def _grade(self, pending: PendingAnswer) -> None:
         """Start grading one saved answer; counted until its result or error arrives."""
         self._in_flight += 1
-        self._grade_in_thread(pending)
+        self._grade_in_background(pending)
 
-    @work(thread=True, group="grading", exit_on_error=False)
-    def _grade_in_thread(self, pending: PendingAnswer) -> None:
-        """Grade off the UI thread; the result comes back as a message."""
+    @work(group="grading", exit_on_error=False)
+    async def _grade_in_background(self, pending: PendingAnswer) -> None:
+        """Grade off the UI thread; the result comes back as a message.
+
+        The grading thread is not waited for if the app quits meanwhile: the answer is already
+        stored (ungraded, so graded on the next start) and the late grade is dropped unseen.
+        """
         grader = self.coach.grader
         assert grader is not None
-        step = pending.step
-        if step.follow_up is None:
-            grade = grader.grade_question(step.question, pending.answer, self.lang)
-        else:
-            grade = grader.grade(follow_up_target(step, self.lang), pending.answer)
-        grade = with_hint_penalty(grade, pending.hints_used)
+        grade = await detached(partial(_grade_answer, grader, pending, self.lang), name="grading")
         self.post_message(self.GradeReady(pending, grade))
 
     def _maybe_show_summary(self) -> None:
-        done = self._ending and self._in_flight == 0 and not self._waiting
+        done = (
+            self._ending
+            and self._in_flight == 0
+            and not self._waiting
+            and not self._unsaved
+            and not self._close_after_unsaved
+        )
         if done and not self._summary_requested:
             self._summary_requested = True
             self._show_summary()
@@ -334,7 +529,11 @@ class InterviewScreen(Screen[int]):
         """Store the grade, show feedback in practice mode, then follow up or move on."""
         self._in_flight -= 1
         pending = event.pending
-        self.coach.store.set_turn_grade(pending.turn_id, event.grade)
+        try:
+            self.coach.store.set_turn_grade(pending.turn_id, event.grade)
+        except StoreError as error:
+            # The answer is stored ungraded: the next start grades it again.
+            self.notify(f"{error} {line('grade_not_saved', self.lang)}", severity="error")
         self._last_graded = pending
         if self._grading_note is not None:
             self._grading_note.remove()
@@ -369,6 +568,13 @@ class InterviewScreen(Screen[int]):
         else:
             self._maybe_show_summary()
 
+    @on(Worker.StateChanged)
+    def storing_failed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure of the loop storing kept answers is shown; they stay kept."""
+        if event.worker.group != "store-retry" or event.state is not WorkerState.ERROR:
+            return
+        self.coach.report_error("Answers not saved yet", str(event.worker.error))
+
     # --- actions ------------------------------------------------------------------------
 
     def action_hint(self) -> None:
@@ -387,7 +593,9 @@ class InterviewScreen(Screen[int]):
 
     def action_skip(self) -> None:
         """Skip the current question (recorded as skipped)."""
-        if self._awaiting_grade or self.interview.finished or not self._log_ready():
+        if self._awaiting_grade or self.interview.finished or self._holding:
+            return
+        if not self._log_ready():
             return
         self._record("", skipped=True)
 
@@ -441,10 +649,43 @@ class InterviewScreen(Screen[int]):
         assert self.session_id is not None
         self._ending = True
         self.editor.read_only = True
-        self.coach.store.finish_session(self.session_id, "completed")
+        if self._unsaved:
+            # Closed in the log after its last answers, by the loop that stores them.
+            self._close_after_unsaved = True
+        else:
+            self._close_in_log()
         self.transcript.interviewer(line("closing", self.lang))
         self._maybe_show_summary()
+
+    def _close_in_log(self) -> None:
+        """Mark the session completed; if the log refuses, it is offered for resuming instead
+        (every answer is stored by then)."""
+        assert self.session_id is not None
+        try:
+            self.coach.store.finish_session(self.session_id, "completed")
+        except StoreError as error:
+            self.notify(f"{error} {line('finish_not_saved', self.lang)}", severity="error")
 
     def _show_summary(self) -> None:
         assert self.session_id is not None
         self.dismiss(self.session_id)
+
+
+def _store_unsaved(store: SessionStore, journal: AnswerJournal, unsaved: UnsavedAnswer) -> int:
+    """Store one kept answer (if not already there), then take it out of the journal."""
+    turn_id = store_pending(store, unsaved.turn)
+    if unsaved.in_journal:
+        # If it cannot be removed, replaying it later finds it stored and skips it.
+        with contextlib.suppress(JournalError):
+            journal.discard([unsaved.turn.key])
+    return turn_id
+
+
+def _grade_answer(grader: Grader, pending: PendingAnswer, lang: Lang) -> Grade:
+    """The grade of one answer, hints charged (runs in a grading thread)."""
+    step = pending.step
+    if step.follow_up is None:
+        grade = grader.grade_question(step.question, pending.answer, lang)
+    else:
+        grade = grader.grade(follow_up_target(step, lang), pending.answer)
+    return with_hint_penalty(grade, pending.hints_used)
