@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from fsrs import Card, Rating, Scheduler
 
-from assistant.knowledge.models import Category, Question
+from assistant.knowledge.models import Category
 
 AGAIN_BELOW = 40
 """Scores under this are rated Again: the answer missed most of what matters."""
@@ -110,8 +111,22 @@ def _priority(state: LearningState | None, now: datetime) -> tuple[int, float]:
     return (3, state.due.timestamp())
 
 
+class Choosable(Protocol):
+    """What choosing needs of a question: a `Question`, or its index entry in the bank."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def difficulty(self) -> int: ...
+
+
+_Q = TypeVar("_Q", bound=Choosable)
+
+
 def pick_questions(
-    questions: Sequence[Question],
+    questions: Sequence[_Q],
     categories: Mapping[str, Category],
     states: Mapping[str, LearningState],
     *,
@@ -120,7 +135,7 @@ def pick_questions(
     seed: int | None = None,
     category_filter: set[str] | None = None,
     difficulty: int | None = None,
-) -> list[Question]:
+) -> list[_Q]:
     """Up to `count` distinct questions, the most useful first, ordered like an interview.
 
     Questions never seen come first, then due ones (earliest due first), then weak ones (lowest
@@ -132,7 +147,7 @@ def pick_questions(
     """
     now = as_utc(now)
     rng = random.Random(seed)
-    by_id: dict[str, Question] = {}
+    by_id: dict[str, _Q] = {}
     for q in questions:
         if category_filter is not None and q.category not in category_filter:
             continue
@@ -143,7 +158,7 @@ def pick_questions(
     pool = sorted(by_id.values(), key=lambda q: q.id)
     keys = {q.id: (*_priority(states.get(q.id), now), rng.random()) for q in pool}
 
-    picked: list[Question] = []
+    picked: list[_Q] = []
     per_category: Counter[str] = Counter()
     while pool and len(picked) < count:
         best = min(
@@ -154,7 +169,7 @@ def pick_questions(
         picked.append(best)
         per_category[best.category] += 1
 
-    def stage(q: Question) -> int:
+    def stage(q: _Q) -> int:
         category = categories.get(q.category)
         return category.stage if category is not None else DEFAULT_STAGE
 
