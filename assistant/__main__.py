@@ -120,16 +120,22 @@ def _print_problems(report: LoadReport, err: TextIO) -> None:
 def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate packs; every problem printed; exit 1 when any, or when no pack was found.
 
-    Packs named on the command line are checked after the configured bank (shipped and `--kb`),
-    so an id that collides with one already there is reported in the pack checked.
+    Packs named on the command line are loaded after the configured bank (shipped and `--kb`),
+    so an id that collides with one already there is reported in the pack checked; the
+    configured packs' own problems are left to `kb check` without paths.
     """
     settings = _settings(args)
     configured = _bank_dirs(settings)
     checked = list(args.paths) or configured
     cache = PackFileCache(settings.cache_dir)
     report = load_bank([*configured, *args.paths] if args.paths else configured, cache)
-    _print_problems(report, err)
     files = set(pack_files(checked))
+    problems = [p for p in report.problems if p.path in files or p.path in checked]
+    for problem in problems:
+        print(f"error: {problem}", file=err)
+    for path in report.skipped:
+        if path in files:
+            print(f"skipped pack: {path}", file=err)
     packs = [p for p in report.bank.packs if p.path in files]
     per_cat = Counter(q.category for p in packs for q in p.summaries)
     count = sum(len(p.summaries) for p in packs)
@@ -138,12 +144,12 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         where = ", ".join(str(p) for p in checked)
         print(f"nothing checked: no question pack (*.yaml, *.yml) in {where}", file=out)
         return 1
-    status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    status = f"{len(problems)} problem(s)" if problems else "ok"
     print(
         f"{status}: {len(packs)} pack(s), {count} question(s)" + (f" ({cats})" if cats else ""),
         file=out,
     )
-    return 0 if report.ok else 1
+    return 1 if problems else 0
 
 
 def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
