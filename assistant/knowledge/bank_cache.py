@@ -58,7 +58,10 @@ class PackFileCache:
         }
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            for old in entry.parent.glob(f"{entry.name.rsplit('-', 1)[0]}-*.pickle"):
+            # The entry of this file's previous version, and the whole-bank pickles of old
+            # releases, are stale for good.
+            stale = [*entry.parent.glob(f"{entry.name.rsplit('-', 1)[0]}-*.pickle")]
+            for old in [*stale, *entry.parent.glob("bank-*.pickle")]:
                 old.unlink(missing_ok=True)
             tmp = entry.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
