@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from assistant.interview.choices import Choices, command_line_choices
 from assistant.interview.flow import Mode
-from assistant.knowledge.bank_cache import load_bank_cached
-from assistant.knowledge.loader import Bank, LoadReport, load_bank
+from assistant.knowledge.bank_cache import PackFileCache, load_bank_cached
+from assistant.knowledge.loader import Bank, LoadReport, load_bank, pack_files
 from assistant.knowledge.models import LANGS, dump
 from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
 
@@ -145,7 +145,7 @@ def check_names(args: argparse.Namespace, bank: Bank, err: TextIO) -> int | None
     Called before any screen opens or any listing starts: a typo would otherwise give a blank
     screen or an empty list with exit status 0.
     """
-    categories = sorted({q.category for q in bank.questions.values()})
+    categories = sorted({q.category for q in bank.summaries.values()})
     subjects = sorted({p.header.subject for p in bank.packs})
     errors = [
         unknown_name_error("category", name, categories)
@@ -161,42 +161,65 @@ def check_names(args: argparse.Namespace, bank: Bank, err: TextIO) -> int | None
 
 
 def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Validate packs; every problem printed; exit 1 when any."""
+    """Validate packs; every problem printed; exit 1 when any, or when no pack was found.
+
+    Packs named on the command line are loaded after the configured bank (shipped and `--kb`),
+    so an id that collides with one already there is reported in the pack checked; the
+    configured packs' own problems are left to `kb check` without paths.
+    """
     settings = _settings(args)
-    report = load_bank(list(args.paths) or _bank_dirs(settings))
-    _print_problems(report, err)
-    bank = report.bank
-    per_cat = Counter(q.category for q in bank.questions.values())
+    configured = _bank_dirs(settings)
+    checked = list(args.paths) or configured
+    cache = PackFileCache(settings.cache_dir)
+    report = load_bank([*configured, *args.paths] if args.paths else configured, cache)
+    files = set(pack_files(checked))
+    problems = [p for p in report.problems if p.path in files or p.path in checked]
+    for problem in problems:
+        print(f"error: {problem}", file=err)
+    for path in report.skipped:
+        if path in files:
+            print(f"skipped pack: {path}", file=err)
+    packs = [p for p in report.bank.packs if p.path in files]
+    per_cat = Counter(q.category for p in packs for q in p.summaries)
+    count = sum(len(p.summaries) for p in packs)
     cats = ", ".join(f"{c} {n}" for c, n in per_cat.items())
-    status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    if not files:
+        where = ", ".join(str(p) for p in checked)
+        print(f"nothing checked: no question pack (*.yaml, *.yml) in {where}", file=out)
+        return 1
+    status = f"{len(problems)} problem(s)" if problems else "ok"
     print(
-        f"{status}: {len(bank.packs)} pack(s), {len(bank.questions)} question(s)"
-        + (f" ({cats})" if cats else ""),
+        f"{status}: {len(packs)} pack(s), {count} question(s)" + (f" ({cats})" if cats else ""),
         file=out,
     )
-    return 0 if report.ok else 1
+    return 1 if problems else 0
 
 
 def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """One line per question, or full records as JSON."""
+    """One line per question, or full records as JSON; unchanged packs come from the cache."""
     settings = _settings(args)
-    report = load_bank(_bank_dirs(settings))
+    report = load_bank_cached(_bank_dirs(settings), settings.cache_dir)
     _print_problems(report, err)
     if (bad_names := check_names(args, report.bank, err)) is not None:
         return bad_names
-    questions = [
+    # The listing reads the bank's index; only --json builds the whole questions.
+    listed = [
         q
-        for q in report.bank.questions.values()
+        for q in report.bank.summaries.values()
         if not args.category or q.category in args.category
     ]
     if args.json:
-        records = [dump(q) for q in questions]
+        records = [dump(report.bank.questions[q.id]) for q in listed]
         json.dump(records, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        for q in questions:
-            text = q.question.get(args.lang)
-            print(f"{q.id:<40} {q.category:<13} d{q.difficulty}  {text}", file=out)
+        # One write, not a print per question: on 10,000 questions that is a fifth of a second.
+        out.write(
+            "".join(
+                f"{q.id:<40} {q.category:<13} d{q.difficulty}  {q.question.get(args.lang)}\n"
+                for q in listed
+            )
+        )
     return 0
 
 

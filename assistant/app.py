@@ -25,8 +25,8 @@ from assistant.interview.choices import (
 )
 from assistant.interview.flow import Interview, InterviewSettings
 from assistant.interview.lines import line
-from assistant.knowledge.loader import LoadReport
-from assistant.knowledge.models import Lang, Question
+from assistant.knowledge.loader import LoadReport, QuestionSummary
+from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import pick_questions
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
@@ -284,13 +284,12 @@ class InterviewApp(App[None]):
         elif choice.action == "review":
             self.show_review(then=self.show_start)
 
-    def candidate_questions(self, settings: InterviewSettings) -> list[Question]:
-        """The bank's questions that match the subject, categories and difficulty chosen."""
-        subjects = {q.id: p.header.subject for p in self.bank.packs for q in p.questions}
+    def candidate_questions(self, settings: InterviewSettings) -> list[QuestionSummary]:
+        """The bank's questions (index entries) that match the subject, categories, difficulty."""
         return [
             q
-            for q in self.bank.questions.values()
-            if (settings.subject is None or subjects.get(q.id) == settings.subject)
+            for q in self.bank.summaries.values()
+            if (settings.subject is None or q.subject == settings.subject)
             and (not settings.categories or q.category in settings.categories)
             and (settings.difficulty is None or q.difficulty == settings.difficulty)
         ]
@@ -304,7 +303,7 @@ class InterviewApp(App[None]):
             from assistant.store.peek import peek_learning_states
 
             states = peek_learning_states(self.settings.db_path)
-        questions = pick_questions(
+        picked = pick_questions(
             self.candidate_questions(settings),
             self.bank.categories,
             states,
@@ -314,6 +313,8 @@ class InterviewApp(App[None]):
             category_filter=None,
             difficulty=None,
         )
+        # Only the questions asked are built from the bank (it holds the others as bytes).
+        questions = [self.bank.questions[q.id] for q in picked]
         if not questions:
             self.push_screen(ErrorDialog("No questions", line("no_questions", settings.lang)))
             return

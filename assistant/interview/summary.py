@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.knowledge.models import Question
-from assistant.knowledge.scheduler import LearningState, Need, rank_questions
+from assistant.knowledge.scheduler import Choosable, LearningState, Need, rank_questions
 from assistant.store.records import SessionDetail, TurnRecord
 
 
@@ -45,7 +44,7 @@ def summarize(
     detail: SessionDetail,
     states: Mapping[str, LearningState],
     *,
-    candidates: Sequence[Question] = (),
+    candidates: Sequence[Choosable] = (),
     now: datetime | None = None,
     limit: int = 3,
 ) -> InterviewSummary:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import yaml
 
-from assistant.knowledge.models import Category, Pack, PackHeader, Question, parse
+from assistant.knowledge.models import Category, Localized, Pack, PackHeader, Question, parse
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -35,9 +36,13 @@ class Problem:
     question_id: str | None
     field: str | None
     message: str
+    column: int | None = None
+    """1-based column (in characters, not bytes), when the problem is at one character."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.line and self.column:
+            where += f":{self.column}"
         parts = [where]
         if self.question_id:
             parts.append(f"question '{self.question_id}'")
@@ -47,13 +52,74 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class QuestionSummary:
+    """What choosing a question needs to know of it, without its texts: the bank's index."""
+
+    id: str
+    category: str
+    difficulty: int
+    subject: str
+    """The subject of the pack that defines it."""
+    question: Localized
+    """What the interviewer asks, so that a listing of the bank needs no whole question."""
+
+
+class LazyQuestions(Mapping[str, Question]):
+    """Questions by id, each kept pickled until it is first asked for.
+
+    A bank read from the cache holds every question as bytes: an interview that asks five
+    questions of a 10,000-question pack rebuilds five, so starting does not grow with the pack.
+    """
+
+    def __init__(self, items: Mapping[str, Question | bytes] | None = None) -> None:
+        self._items: dict[str, Question | bytes] = dict(items or {})
+
+    def __getitem__(self, question_id: str) -> Question:
+        item = self._items[question_id]
+        if isinstance(item, bytes):
+            item = self._items[question_id] = pickle.loads(item)
+        return item  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def raw(self) -> dict[str, Question | bytes]:
+        """Every question as it is held now (built or still pickled), for merging packs."""
+        return dict(self._items)
+
+    def pickled(self) -> dict[str, bytes]:
+        """Every question pickled on its own, as the cache stores them."""
+        return {
+            qid: item if isinstance(item, bytes) else pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+            for qid, item in self._items.items()
+        }
+
+
+@dataclass(frozen=True)
 class LoadedPack:
     """A pack that passed validation, with where it came from."""
 
     path: Path
     header: PackHeader
-    questions: tuple[Question, ...]
+    summaries: tuple[QuestionSummary, ...]
+    """Its questions' index entries, in file order."""
+    questions: LazyQuestions
+    """Its questions by id, in file order."""
     digest: str
+    """SHA-256 of the file's bytes."""
+
+
+class PackCache(Protocol):
+    """Where validated packs are kept between runs (see `bank_cache`)."""
+
+    def get(self, path: Path, digest: str) -> LoadedPack | None:
+        """The pack validated earlier from exactly these bytes, if kept."""
+
+    def put(self, pack: LoadedPack) -> None:
+        """Keep a pack that validated clean."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +127,10 @@ class Bank:
     """All valid questions of the loaded packs, in pack then file order."""
 
     packs: tuple[LoadedPack, ...] = ()
-    questions: dict[str, Question] = field(default_factory=dict)
+    questions: Mapping[str, Question] = field(default_factory=LazyQuestions)
     categories: dict[str, Category] = field(default_factory=dict)
+    summaries: dict[str, QuestionSummary] = field(default_factory=dict)
+    """The index: every question's id, category, difficulty and subject, in bank order."""
 
     @property
     def version(self) -> str:
@@ -112,16 +180,23 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     return list(seen)
 
 
-def load_bank(dirs: Sequence[Path]) -> LoadReport:
-    """Load every pack found under `dirs`; broken packs are reported and skipped."""
+def load_bank(dirs: Sequence[Path], cache: PackCache | None = None) -> LoadReport:
+    """Load every pack found under `dirs`; broken packs are reported and skipped.
+
+    With a `cache`, a pack whose bytes were validated before is read from it instead of parsed.
+    """
     problems: list[Problem] = []
     skipped: list[Path] = []
     for d in dirs:
         if not d.exists():
             problems.append(Problem(d, None, None, None, "no such file or directory"))
+        elif d.is_dir() and not pack_files([d]):
+            problems.append(
+                Problem(d, None, None, None, "no question pack (*.yaml, *.yml) in this directory")
+            )
     packs: list[LoadedPack] = []
     for path in pack_files(dirs):
-        pack, pack_problems = _load_pack(path)
+        pack, pack_problems = _load_pack(path, cache)
         if pack is None:
             problems.extend(pack_problems)
             skipped.append(path)
@@ -137,42 +212,80 @@ def _assemble(packs: list[LoadedPack]) -> tuple[Bank, list[Problem], list[Path]]
     """Merge packs; a duplicate question id skips the later pack (the earlier one is kept)."""
     problems: list[Problem] = []
     bad: list[Path] = []
-    questions: dict[str, Question] = {}
+    questions: dict[str, Question | bytes] = {}
+    summaries: dict[str, QuestionSummary] = {}
     origin: dict[str, Path] = {}
     categories: dict[str, Category] = {}
     kept: list[LoadedPack] = []
     for pack in packs:
-        dupes = [q for q in pack.questions if q.id in questions]
+        dupes = [qid for qid in pack.questions if qid in origin]
         if dupes:
             lines = _question_lines(pack.path)
-            for q in dupes:
+            first_lines = {p: _question_lines(p) for p in {origin[qid] for qid in dupes}}
+            for qid in dupes:
+                first = origin[qid]
+                first_line = first_lines[first].get(qid)
+                where = f"{first}:{first_line}" if first_line else str(first)
                 problems.append(
                     Problem(
                         pack.path,
-                        lines.get(q.id),
-                        q.id,
+                        lines.get(qid),
+                        qid,
                         "id",
-                        f"duplicate question id: already defined in {origin[q.id]}",
+                        f"duplicate question id: already defined in {where}",
                     )
                 )
             bad.append(pack.path)
             continue
         kept.append(pack)
-        for q in pack.questions:
-            questions[q.id] = q
-            origin[q.id] = pack.path
+        questions.update(pack.questions.raw())
+        for summary in pack.summaries:
+            summaries[summary.id] = summary
+            origin[summary.id] = pack.path
         for c in pack.header.categories:
             categories.setdefault(c.id, c)
-    return Bank(tuple(kept), questions, categories), problems, bad
+    bank = Bank(tuple(kept), LazyQuestions(questions), categories, summaries)
+    return bank, problems, bad
 
 
-def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
+def _load_pack(path: Path, cache: PackCache | None) -> tuple[LoadedPack | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(path, None, None, None, f"cannot read the file: {exc.strerror}")]
+    digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None:
+        cached = cache.get(path, digest)
+        if cached is not None:
+            return cached, []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [_not_utf8(path, raw, exc)]
+    pack, problems = _parse_pack(path, text, digest)
+    if pack is not None and cache is not None:
+        cache.put(pack)
+    return pack, problems
+
+
+def _not_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Where the first byte that is not UTF-8 stands, as a line and a column of characters."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+    return Problem(
+        path,
+        line,
+        None,
+        None,
+        f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8",
+        column=column,
+    )
+
+
+def _parse_pack(path: Path, text: str, digest: str) -> tuple[LoadedPack | None, list[Problem]]:
     import yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(path, None, None, None, f"cannot read the file: {exc}")]
     try:
         data = yaml.load(text, Loader=_fast_loader())
     except yaml.YAMLError as exc:
@@ -195,8 +308,12 @@ def _load_pack(path: Path) -> tuple[LoadedPack | None, list[Problem]]:
     problems = _cross_checks(path, pack, locator)
     if problems:
         return None, problems
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return LoadedPack(path, pack.pack, tuple(pack.questions), digest), []
+    subject = pack.pack.subject
+    summaries = tuple(
+        QuestionSummary(q.id, q.category, q.difficulty, subject, q.question) for q in pack.questions
+    )
+    questions = LazyQuestions({q.id: q for q in pack.questions})
+    return LoadedPack(path, pack.pack, summaries, questions, digest), []
 
 
 def _cross_checks(path: Path, pack: Pack, locator: _Locator) -> list[Problem]:

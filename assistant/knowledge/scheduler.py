@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from fsrs import Card, Rating, Scheduler
 
-from assistant.knowledge.models import Category, Question
+from assistant.knowledge.models import Category
 
 AGAIN_BELOW = 40
 """Scores under this are rated Again: the answer missed most of what matters."""
@@ -100,6 +101,20 @@ def review(state: LearningState | None, score: int, when: datetime) -> LearningS
     )
 
 
+class Choosable(Protocol):
+    """What choosing needs of a question: a `Question`, or its index entry in the bank."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def difficulty(self) -> int: ...
+
+
+_Q = TypeVar("_Q", bound=Choosable)
+
+
 class Need(StrEnum):
     """Why a question is worth asking next."""
 
@@ -125,23 +140,23 @@ def need_of(state: LearningState | None, now: datetime) -> Need:
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Proposal(Generic[_Q]):
     """A question chosen to be asked next, and why."""
 
-    question: Question
+    question: _Q
     need: Need
     state: LearningState | None
     """Its learning state (None when never answered)."""
 
 
 def rank_questions(
-    questions: Sequence[Question],
+    questions: Sequence[_Q],
     states: Mapping[str, LearningState],
     *,
     count: int,
     now: datetime,
     seed: int | None = None,
-) -> list[Proposal]:
+) -> list[Proposal[_Q]]:
     """Up to `count` distinct questions, the most useful first, with why each was chosen.
 
     FSRS and the last score decide which questions are reviews (due, or weak: last score under
@@ -155,7 +170,7 @@ def rank_questions(
     """
     now = as_utc(now)
     rng = random.Random(seed)
-    by_id: dict[str, Question] = {}
+    by_id: dict[str, _Q] = {}
     for q in questions:
         by_id.setdefault(q.id, q)
     # Sorted before drawing tie-breaks so the seed, not the bank's file order, decides.
@@ -174,7 +189,7 @@ def rank_questions(
     }
     taken: Counter[str] = Counter()
     per_category: Counter[str] = Counter()
-    chosen: list[Proposal] = []
+    chosen: list[Proposal[_Q]] = []
     while len(chosen) < count and any(kinds.values()):
         if kinds["review"] and (not kinds["new"] or taken["review"] <= taken["new"]):
             kind = "review"
@@ -190,7 +205,7 @@ def rank_questions(
 
 
 def pick_questions(
-    questions: Sequence[Question],
+    questions: Sequence[_Q],
     categories: Mapping[str, Category],
     states: Mapping[str, LearningState],
     *,
@@ -199,7 +214,7 @@ def pick_questions(
     seed: int | None = None,
     category_filter: set[str] | None = None,
     difficulty: int | None = None,
-) -> list[Question]:
+) -> list[_Q]:
     """Up to `count` distinct questions chosen by `rank_questions`, ordered like an interview.
 
     `category_filter` and `difficulty` (exact level) narrow the candidates, so fewer than
@@ -216,7 +231,7 @@ def pick_questions(
         p.question for p in rank_questions(candidates, states, count=count, now=now, seed=seed)
     ]
 
-    def stage(q: Question) -> int:
+    def stage(q: _Q) -> int:
         category = categories.get(q.category)
         return category.stage if category is not None else DEFAULT_STAGE
 

@@ -82,7 +82,7 @@ class StartScreen(Screen[StartChoice]):
         cats = [
             c
             for c in sorted(bank.categories.values(), key=lambda c: c.stage)
-            if any(q.category == c.id for q in bank.questions.values())
+            if any(q.category == c.id for q in bank.summaries.values())
         ]
         yield Static(line("app_title", lang), id="title", markup=False)
         if self.resume_offer:
