@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.grading.backend import SentenceTransformerBackend
+from assistant.grading.verify import CrossEncoderVerifier
 
 REPO = Path(__file__).resolve().parent.parent
 """The project root."""
@@ -36,3 +37,13 @@ def backend() -> SentenceTransformerBackend:
     from assistant.grading.backend import load_backend
 
     return load_backend()
+
+
+@pytest.fixture(scope="session")
+def verifier() -> CrossEncoderVerifier:
+    """Our bundled verifier (adapter on the bundled weights), loaded once for the whole run."""
+    from assistant.grading.verify import load_verifier
+
+    loaded = load_verifier()
+    assert loaded is not None
+    return loaded

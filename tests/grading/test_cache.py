@@ -8,7 +8,8 @@ import numpy as np
 
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.cache import EmbeddingCache
-from assistant.grading.pipeline import Grader, GradingTarget
+from assistant.grading.pipeline import Grader
+from assistant.grading.target import GradingTarget
 from tests.grading.conftest import DRIFT, GOOD_EN, CountingBackend
 
 

@@ -6,7 +6,8 @@ import json
 from dataclasses import replace
 
 from assistant.grading.grade import Coverage, Grade, NoteCode, Verdict
-from assistant.grading.pipeline import Grader, GradingTarget
+from assistant.grading.pipeline import Grader
+from assistant.grading.target import GradingTarget
 from tests.grading.conftest import DRIFT, GOOD_EN, GOOD_FR, VAGUE_EN
 
 
@@ -189,7 +190,7 @@ def test_a_run_on_sentence_is_credited_clause_by_clause(grader: Grader) -> None:
     assert by_id["security"].evidence == "set up access control and encryption"
     assert by_id["scaling"].evidence == "then configure autoscaling for traffic peaks."
     whole_sentences = Grader(
-        grader.backend, grader.cache, params=replace(grader.params, match_clauses=False)
+        grader.backend, grader.aligner.cache, params=replace(grader.params, match_clauses=False)
     ).grade(target, answer)
     assert sum(k.similarity for k in with_clauses.key_points) > sum(
         k.similarity for k in whole_sentences.key_points

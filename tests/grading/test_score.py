@@ -1,0 +1,115 @@
+"""The `score` and `explain` stages on hand-made alignments and judgements (no model)."""
+
+from __future__ import annotations
+
+from assistant.grading.align import Alignment, Candidate
+from assistant.grading.explain import explain
+from assistant.grading.grade import Coverage, NoteCode, Verdict
+from assistant.grading.score import score
+from assistant.grading.screen import screen
+from assistant.grading.segment import Span, segment_answer
+from assistant.grading.verify import Judgement, Verification
+
+ANSWER = "I deploy it in a container. No monitoring is needed once it is validated."
+TARGET_POINTS = [
+    ("container", "The model is packaged in a container."),
+    ("monitor", "The model's performance is monitored continuously."),
+    ("rollout", "The model is rolled out gradually."),
+]
+
+
+def _target():  # type: ignore[no-untyped-def]
+    from assistant.grading.target import GradingTarget
+
+    return GradingTarget(
+        "How do you deploy a model?",
+        "Package it in a container, roll it out gradually and monitor it continuously.",
+        TARGET_POINTS,
+    )
+
+
+FIRST = Span(0, 27)
+SECOND = Span(28, len(ANSWER))
+ALIGNMENT = Alignment(
+    candidates=(
+        (Candidate(FIRST, 0.62), Candidate(SECOND, 0.20)),
+        (Candidate(SECOND, 0.58), Candidate(FIRST, 0.18)),
+        (Candidate(FIRST, 0.25), Candidate(SECOND, 0.22)),
+    ),
+    whole_similarity=0.55,
+    question_similarity=0.40,
+)
+VERIFICATION = Verification(
+    judgements=(
+        (Judgement(0.91, 0.07, 0.02), Judgement(0.05, 0.90, 0.05)),
+        (Judgement(0.03, 0.07, 0.90), Judgement(0.10, 0.80, 0.10)),
+        (Judgement(0.05, 0.90, 0.05), Judgement(0.04, 0.91, 0.05)),
+    ),
+    verifier_id="test",
+)
+
+
+def test_statuses_follow_the_verifier() -> None:
+    screening = screen(_target(), ANSWER)
+    scoring = score(screening, ALIGNMENT, VERIFICATION)
+    assert [p.status for p in scoring.points] == [
+        Coverage.COVERED,
+        Coverage.CONTRADICTED,
+        Coverage.MISSED,
+    ]
+    assert scoring.contradicted == 1
+    assert scoring.points[1].credit < 0 < scoring.points[0].credit
+
+
+def test_a_contradiction_costs_more_than_a_miss() -> None:
+    screening = screen(_target(), ANSWER)
+    contradicted = score(screening, ALIGNMENT, VERIFICATION).score
+    neutral = Verification(
+        (VERIFICATION.judgements[0], (Judgement(0.03, 0.94, 0.03),) * 2, VERIFICATION.judgements[2]),
+        "test",
+    )
+    missed = score(screening, ALIGNMENT, neutral).score
+    assert contradicted < missed
+
+
+def test_an_off_topic_contradiction_is_not_counted() -> None:
+    """A span unlike the key point cannot contradict it (NLI models call unrelated text
+    contradictory): it is only a miss."""
+    far = Alignment(
+        ((Candidate(FIRST, 0.62),), (Candidate(SECOND, 0.05),), (Candidate(FIRST, 0.25),)),
+        0.5,
+        0.4,
+    )
+    verification = Verification(
+        ((Judgement(0.9, 0.05, 0.05),), (Judgement(0.02, 0.03, 0.95),), (Judgement(0, 1, 0),)),
+        "test",
+    )
+    scoring = score(screen(_target(), ANSWER), far, verification)
+    assert scoring.points[1].status is Coverage.MISSED
+
+
+def test_without_a_verifier_similarity_decides() -> None:
+    scoring = score(screen(_target(), ANSWER), ALIGNMENT, Verification(()))
+    assert [p.status for p in scoring.points] == [
+        Coverage.COVERED,
+        Coverage.COVERED,
+        Coverage.MISSED,
+    ]
+    assert not scoring.verified
+
+
+def test_explain_quotes_the_evidence_verbatim_and_never_says_strong_over_a_contradiction() -> None:
+    screening = screen(_target(), ANSWER)
+    segmentation = segment_answer(ANSWER, lambda texts: [len(t.split()) for t in texts], 256)
+    scoring = score(screening, ALIGNMENT, VERIFICATION)
+    boosted = type(scoring)(95, scoring.points, scoring.restated, scoring.verified)
+    grade = explain(screening, segmentation, boosted, verifier_id="test")
+    contradicted = grade.key_points[1]
+    assert contradicted.status is Coverage.CONTRADICTED
+    assert contradicted.evidence == "No monitoring is needed once it is validated."
+    assert contradicted.span == (SECOND.start, SECOND.end)
+    assert ANSWER[slice(*contradicted.span)] == contradicted.evidence
+    assert contradicted.contradiction == 0.9
+    assert grade.verdict is not Verdict.STRONG and grade.score < 70
+    assert NoteCode.CONTRADICTIONS in {n.code for n in grade.notes}
+    assert grade.verifier_id == "test"

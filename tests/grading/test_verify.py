@@ -1,0 +1,119 @@
+"""The `verify` stage with our bundled verifier, on a small fixed set of pairs (EN and FR), and
+the grader's fallback when no verifier loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.grading.backend import SentenceTransformerBackend
+from assistant.grading.cache import EmbeddingCache
+from assistant.grading.grade import Coverage, NoteCode, Verdict
+from assistant.grading.pipeline import Grader, load_grader
+from assistant.grading.target import GradingTarget
+from assistant.grading.verify import (
+    BUNDLED_DIR,
+    CrossEncoderVerifier,
+    VerifierLoadError,
+    label_order,
+    load_verifier,
+)
+from assistant.settings import Settings
+
+KEY_POINT_EN = "The model's performance is monitored continuously in production."
+KEY_POINT_FR = "Les performances du modèle sont surveillées en continu en production."
+
+
+@pytest.mark.parametrize(
+    ("premise", "hypothesis", "label"),
+    [
+        ("We watch the model's accuracy in production all the time.", KEY_POINT_EN, 0),
+        ("We store the training data in an S3 bucket.", KEY_POINT_EN, 1),
+        ("Once deployed, the model is never monitored at all.", KEY_POINT_EN, 2),
+        ("On suit en permanence la précision du modèle en production.", KEY_POINT_FR, 0),
+        ("Une fois déployé, le modèle n'est jamais surveillé.", KEY_POINT_FR, 2),
+    ],
+)
+def test_verifier_reads_entailment_neutral_and_contradiction(
+    verifier: CrossEncoderVerifier, premise: str, hypothesis: str, label: int
+) -> None:
+    probabilities = verifier.judge([(premise, hypothesis)])[0]
+    assert probabilities.shape == (3,)
+    assert abs(float(probabilities.sum()) - 1.0) < 1e-4
+    assert int(probabilities.argmax()) == label
+
+
+def test_the_shipped_verifier_is_small_and_has_its_model_card() -> None:
+    weights = BUNDLED_DIR / "adapter_model.safetensors"
+    assert weights.stat().st_size < 5 * 1024 * 1024  # an adapter, not a copy of the base model
+    card = (BUNDLED_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needed in ("SNLI", "SemEval", "DACCORD", "licence", "seed"):
+        assert needed in card
+
+
+def test_label_order_is_read_from_the_config() -> None:
+    assert label_order({0: "contradiction", 1: "entailment", 2: "neutral"}) == (1, 2, 0)
+    with pytest.raises(VerifierLoadError):
+        label_order({0: "negative", 1: "positive"})
+
+
+def test_none_turns_verification_off_and_a_missing_one_says_what_was_tried(
+    tmp_path: Path,
+) -> None:
+    assert load_verifier("none") is None
+    with pytest.raises(VerifierLoadError, match="does not exist"):
+        load_verifier(str(tmp_path / "no-such-verifier"))
+
+
+DEPLOY = GradingTarget(
+    question="How would you deploy a trained model to the cloud?",
+    reference=(
+        "Package the model in a container, expose it through an endpoint, roll it out "
+        "gradually and monitor its performance continuously."
+    ),
+    key_points=[
+        ("container", "The model is packaged in a container."),
+        ("endpoint", "The model is exposed through an endpoint."),
+        ("monitor", KEY_POINT_EN),
+    ],
+)
+WRONG = (
+    "I put the model in a Docker container and expose it through a REST endpoint. "
+    "Then I deploy it to every user at once, and no monitoring is needed since the model "
+    "was validated offline."
+)
+
+
+def test_a_contradicting_answer_is_marked_with_its_verbatim_span(
+    backend: SentenceTransformerBackend, verifier: CrossEncoderVerifier
+) -> None:
+    grader = Grader(backend, EmbeddingCache(None), verifier=verifier)
+    grade = grader.grade(DEPLOY, WRONG)
+    by_id = {k.id: k for k in grade.key_points}
+    monitor = by_id["monitor"]
+    assert monitor.status is Coverage.CONTRADICTED
+    assert monitor.span is not None and monitor.evidence == WRONG[slice(*monitor.span)]
+    assert "no monitoring is needed" in monitor.evidence
+    assert by_id["container"].status is Coverage.COVERED
+    assert grade.verdict is not Verdict.STRONG
+    assert grade.verifier_id == "bundled"
+    right = grader.grade(DEPLOY, WRONG.replace("no monitoring is needed", "I monitor it closely"))
+    assert right.score > grade.score
+
+
+def test_a_verifier_that_cannot_load_falls_back_to_similarity_with_a_note(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_env(db=tmp_path / "s.db", verifier=str(tmp_path / "missing"))
+    grader = load_grader(settings, "test")
+    assert grader.verifier is None
+    grade = grader.grade(DEPLOY, WRONG)
+    assert grade.verifier_id == ""
+    notes = [n for n in grade.notes if n.code is NoteCode.NOT_VERIFIED]
+    assert notes and "missing" in (notes[0].detail or "")
+    assert {k.status for k in grade.key_points} <= {
+        Coverage.COVERED,
+        Coverage.PARTIAL,
+        Coverage.MISSED,
+    }

