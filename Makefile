@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean verifier
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,8 +20,8 @@ run: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/mock-interview $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
-	$(BIN)/ruff format --check assistant tests bench
+	$(BIN)/ruff check assistant tests bench verifier
+	$(BIN)/ruff format --check assistant tests bench verifier
 	$(BIN)/mypy assistant
 
 test: lint
@@ -32,3 +32,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV)
+
+# Rebuild the shipped verifier (LoRA adapter + head + model card) from ../shared/training/.
+# CPU only, seeded; about 40 minutes on 2 cores. See verifier/train.py.
+verifier: $(STAMP)
+	$(BIN)/python verifier/train.py --epochs 1.2 --out assistant/grading/weights/verifier

@@ -19,7 +19,7 @@ from assistant.interview.flow import Mode
 from assistant.knowledge.bank_cache import PackFileCache, load_bank_cached
 from assistant.knowledge.loader import Bank, LoadReport, load_bank, pack_files
 from assistant.knowledge.models import LANGS, dump
-from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, Settings
+from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, ENV_VERIFIER, Settings
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
@@ -44,6 +44,13 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
         metavar="NAME_OR_PATH",
         default=default,
         help=f"grading model (also ${ENV_MODEL})",
+    )
+    parser.add_argument(
+        "--verifier",
+        metavar="NAME_OR_PATH",
+        default=default,
+        help="checks each key point against the answer: 'bundled' (ours, the default), 'none' "
+        f"(similarity alone), or a local NLI cross-encoder (also ${ENV_VERIFIER})",
     )
 
 
@@ -117,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(db=args.db, kb=args.kb, model=args.model)
+    return Settings.from_env(
+        db=args.db, kb=args.kb, model=args.model, verifier=getattr(args, "verifier", None)
+    )
 
 
 def _bank_dirs(settings: Settings) -> list[Path]:
@@ -233,6 +242,7 @@ def cmd_where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     extra = ", ".join(str(p) for p in s.extra_kb_dirs) or f"(none; --kb DIR or ${ENV_KB})"
     print(f"extra packs:   {extra}", file=out)
     print(f"model:         {s.model}", file=out)
+    print(f"verifier:      {s.verifier}", file=out)
     return 0
 
 

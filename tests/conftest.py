@@ -25,7 +25,12 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         ("XDG_STATE_HOME", "state"),
     ):
         monkeypatch.setenv(var, str(home / sub))
-    for var in ("MOCK_INTERVIEW_DB", "MOCK_INTERVIEW_KB", "MOCK_INTERVIEW_MODEL"):
+    for var in (
+        "MOCK_INTERVIEW_DB",
+        "MOCK_INTERVIEW_KB",
+        "MOCK_INTERVIEW_MODEL",
+        "MOCK_INTERVIEW_VERIFIER",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     yield home

@@ -47,7 +47,9 @@ def _snli(root: Path) -> list[Pair]:
         labels = (root / "snli" / f"labels.{split}").read_text(encoding="utf-8").splitlines()
         for premise, hypothesis, label in zip(s1, s2, labels, strict=True):
             if label.strip() in _NLI:
-                pairs.append(Pair(premise.strip(), hypothesis.strip(), _NLI[label.strip()], "snli", "en"))
+                pairs.append(
+                    Pair(premise.strip(), hypothesis.strip(), _NLI[label.strip()], "snli", "en")
+                )
     return pairs
 
 
@@ -102,8 +104,13 @@ def _daccord(root: Path) -> list[Pair]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [
-        Pair(r["premise"], r["hypothesis"], CONTRADICTION if r["label"] == "1" else COMPATIBLE,
-             "daccord", "fr")
+        Pair(
+            r["premise"],
+            r["hypothesis"],
+            CONTRADICTION if r["label"] == "1" else COMPATIBLE,
+            "daccord",
+            "fr",
+        )
         for r in rows
     ]
 

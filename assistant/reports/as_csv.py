@@ -44,6 +44,8 @@ COLUMNS = (
     "covered",
     "partial",
     "missed",
+    "contradicted",
+    "evidence_spans",
     "notes",
     "reference_answer",
 )
@@ -95,6 +97,8 @@ def _turn_cells(turn: TurnRecord) -> list[object]:
         _points(grade, Coverage.COVERED),
         _points(grade, Coverage.PARTIAL),
         _points(grade, Coverage.MISSED),
+        _points(grade, Coverage.CONTRADICTED),
+        _spans(grade),
         _notes(grade),
         turn.reference_answer,
     ]
@@ -105,6 +109,13 @@ def _points(grade: Grade | None, status: Coverage) -> str:
     if grade is None:
         return ""
     return "; ".join(k.id for k in grade.key_points if k.status is status)
+
+
+def _spans(grade: Grade | None) -> str:
+    """Where each key point's evidence sits in the answer: `id:start-end`, `; ` between them."""
+    if grade is None:
+        return ""
+    return "; ".join(f"{k.id}:{k.span[0]}-{k.span[1]}" for k in grade.key_points if k.span)
 
 
 def _notes(grade: Grade | None) -> str:

@@ -66,6 +66,7 @@ table.points { border-collapse: collapse; width: 100%; margin: .4rem 0; }
 table.points td { border-top: 1px solid var(--line); padding: .25rem .5rem .25rem 0;
                   vertical-align: top; }
 .covered { color: var(--good); } .partial { color: var(--mid); } .missed { color: var(--bad); }
+.contradicted { color: #a0217c; font-weight: bold; }
 .status { white-space: nowrap; font-weight: bold; }
 .evidence { color: var(--muted); font-style: italic; overflow-wrap: anywhere; }
 .reference { background: var(--box); padding: .4rem .8rem; border-radius: 4px; }
@@ -182,6 +183,7 @@ _SUMMARY_COLUMNS = (
     ("col_covered", ' class="num"'),
     ("col_partial", ' class="num"'),
     ("col_missed", ' class="num"'),
+    ("col_contradicted", ' class="num"'),
 )
 
 
@@ -204,7 +206,10 @@ def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
             f"<td>{_e(row.question)}</td>",
             f'<td class="num">{_e(row.score)}</td>',
             f'<td class="verdict {_e(row.status)}">{_e(row.verdict)}</td>',
-            *(f'<td class="num">{_e(n)}</td>' for n in (row.covered, row.partial, row.missed)),
+            *(
+                f'<td class="num">{_e(n)}</td>'
+                for n in (row.covered, row.partial, row.missed, row.contradicted)
+            ),
         ]
         parts.append(f"<tr{css}>{''.join(cells)}</tr>")
     parts += ["</tbody>", "</table>"]

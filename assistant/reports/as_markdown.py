@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from assistant.grading.feedback import colon
+from assistant.grading.feedback import COVERAGE_MARKS, colon
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
@@ -41,7 +41,7 @@ from assistant.store.records import SessionDetail, TurnRecord
 # text never starts a line here, so line-start syntax (`#`, `-`, `>`, `1.`) cannot trigger.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
-_MARKS = {Coverage.COVERED: "✔", Coverage.PARTIAL: "◐", Coverage.MISSED: "✘"}
+_MARKS = {status: mark for status, (mark, _) in COVERAGE_MARKS.items()}
 
 
 def inline(text: str) -> str:
@@ -129,6 +129,7 @@ _SUMMARY_COLUMNS = (
     ("col_covered", "--:"),
     ("col_partial", "--:"),
     ("col_missed", "--:"),
+    ("col_contradicted", "--:"),
 )
 
 
@@ -148,6 +149,7 @@ def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
             row.covered,
             row.partial,
             row.missed,
+            row.contradicted,
         ]
         lines.append(f"| {' | '.join(cells)} |")
     return [*lines, ""]

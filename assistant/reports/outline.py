@@ -56,6 +56,8 @@ class SummaryRow:
     covered: str
     partial: str
     missed: str
+    contradicted: str
+    """Key points the answer said the opposite of."""
 
     @property
     def follow_up(self) -> bool:
@@ -77,7 +79,7 @@ def _summary_row(turn: TurnRecord, number: str, lang: Lang) -> SummaryRow:
     if grade is None:
         status = "skipped" if turn.skipped else "not-graded"
         words = label("skipped" if turn.skipped else "not_graded", lang)
-        return SummaryRow(number, turn.question_text, "—", words, status, "—", "—", "—")
+        return SummaryRow(number, turn.question_text, "—", words, status, "—", "—", "—", "—")
     counts = {c: sum(1 for p in grade.key_points if p.status is c) for c in Coverage}
     return SummaryRow(
         number,
@@ -88,6 +90,7 @@ def _summary_row(turn: TurnRecord, number: str, lang: Lang) -> SummaryRow:
         str(counts[Coverage.COVERED]),
         str(counts[Coverage.PARTIAL]),
         str(counts[Coverage.MISSED]),
+        str(counts[Coverage.CONTRADICTED]),
     )
 
 

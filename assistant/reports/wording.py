@@ -69,6 +69,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col_covered": ("Covered", "Couverts"),
     "col_partial": ("Partly", "En partie"),
     "col_missed": ("Missed", "Manqués"),
+    "col_contradicted": ("Contradicted", "Contredits"),
     # values
     "completed": ("completed", "terminée"),
     "in-progress": ("in progress", "en cours"),

@@ -34,7 +34,8 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from assistant.grading.grade import Coverage, Verdict
+from assistant.grading.feedback import COVERAGE_MARKS
+from assistant.grading.grade import Verdict
 from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang, Pitfall
@@ -60,7 +61,11 @@ from assistant.reports.wording import label as report_label
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
 from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
-from assistant.widgets.transcript import feedback_renderable, pitfalls_renderable
+from assistant.widgets.transcript import (
+    feedback_renderable,
+    highlighted_answer,
+    pitfalls_renderable,
+)
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
@@ -168,11 +173,7 @@ _VERDICT_STYLES = {
     Verdict.NO_ANSWER: "bold red",
 }
 
-_MARKS = {
-    Coverage.COVERED: ("✔", "green"),
-    Coverage.PARTIAL: ("◐", "yellow"),
-    Coverage.MISSED: ("✘", "red"),
-}
+_MARKS = COVERAGE_MARKS
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def turn_renderable(
     parts: list[RenderableType] = [head, Text(" · ".join(facts), style="dim")]
     parts.append(Text(report_label("answer", lang), style="bold underline"))
     if turn.answer.strip():
-        parts.append(Text(visible(turn.answer)))
+        parts.append(highlighted_answer(turn.answer, turn.grade))
     else:
         empty = report_label("skipped", lang) if turn.skipped else report_label("no_answer", lang)
         parts.append(Text(empty, style="italic dim"))

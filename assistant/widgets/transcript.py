@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
@@ -51,20 +52,28 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
-def highlighted_answer(answer: str, grade: Grade) -> Text:
-    """The answer exactly as typed, each evidence span underlined in its key point's colour
-    (a contradicted span wins over the others where they overlap)."""
-    text = Text(answer)
-    order = [Coverage.PARTIAL, Coverage.COVERED, Coverage.CONTRADICTED]
-    results = sorted(
-        (r for r in grade.key_points if r.span and r.status in order),
-        key=lambda r: order.index(r.status),
-    )
-    for result in results:
-        assert result.span is not None
+def highlighted_answer(answer: str, grade: Grade | None) -> Text:
+    """The answer as typed (acting characters made visible), each evidence span underlined in
+    its key point's colour; where spans overlap, a contradiction wins, then coverage."""
+    rank = {Coverage.PARTIAL: 1, Coverage.COVERED: 2, Coverage.CONTRADICTED: 3}
+    style_at: dict[int, Coverage] = {}
+    bounds = {0, len(answer)}
+    for result in grade.key_points if grade is not None else ():
+        if result.span is None or result.status not in rank:
+            continue
         start, end = result.span
-        if 0 <= start < end <= len(answer):
-            text.stylize(f"underline {COVERAGE_MARKS[result.status][1]}", start, end)
+        if not 0 <= start < end <= len(answer):
+            continue
+        bounds.update((start, end))
+        for i in range(start, end):
+            if rank[result.status] > rank.get(style_at.get(i, Coverage.MISSED), 0):
+                style_at[i] = result.status
+    text = Text()
+    points = sorted(bounds)
+    for start, end in itertools.pairwise(points):
+        status = style_at.get(start)
+        style = f"underline {COVERAGE_MARKS[status][1]}" if status is not None else ""
+        text.append(visible(answer[start:end]), style=style)
     return text
 
 

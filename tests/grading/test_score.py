@@ -65,7 +65,11 @@ def test_a_contradiction_costs_more_than_a_miss() -> None:
     screening = screen(_target(), ANSWER)
     contradicted = score(screening, ALIGNMENT, VERIFICATION).score
     neutral = Verification(
-        (VERIFICATION.judgements[0], (Judgement(0.03, 0.94, 0.03),) * 2, VERIFICATION.judgements[2]),
+        (
+            VERIFICATION.judgements[0],
+            (Judgement(0.03, 0.94, 0.03),) * 2,
+            VERIFICATION.judgements[2],
+        ),
         "test",
     )
     missed = score(screening, ALIGNMENT, neutral).score
