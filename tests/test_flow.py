@@ -128,3 +128,28 @@ def test_skipping_the_last_question_or_a_follow_up_moves_on() -> None:
     assert interview.step.question.id == questions[0].id and not interview.step.is_follow_up
     interview.skip()
     assert interview.finished
+
+
+def test_a_contradicted_key_point_gets_the_follow_up_before_a_missed_one() -> None:
+    q = next(question for question in bank_questions() if len(question.follow_ups) >= 2)
+    first, second = q.follow_ups[0].key_point, q.follow_ups[1].key_point
+    grade = Grade(
+        score=40,
+        verdict=Verdict.PARTIAL,
+        key_points=[
+            KeyPointResult(
+                kp.id,
+                kp.en,
+                Coverage.MISSED
+                if kp.id == first
+                else Coverage.CONTRADICTED
+                if kp.id == second
+                else Coverage.COVERED,
+                0.5,
+            )
+            for kp in q.key_points
+        ],
+    )
+    interview = Interview([q], InterviewSettings(mode=Mode.PRACTICE))
+    follow_up = interview.follow_up_after(grade)
+    assert follow_up is not None and follow_up.key_point == second

@@ -164,7 +164,8 @@ class Interview:
         return hint
 
     def follow_up_after(self, grade: Grade | None) -> FollowUp | None:
-        """The follow-up to ask after this main answer: practice mode, a gap, a tied question."""
+        """The follow-up to ask after this main answer: practice mode, a gap, a tied question;
+        a contradicted key point comes first."""
         if (
             grade is None
             or self.follow_up is not None
@@ -174,7 +175,9 @@ class Interview:
         ):
             return None
         question = self.step.question
-        for result in grade.key_points:
+        # A point the candidate got wrong is worth asking about before one they left out.
+        ordered = sorted(grade.key_points, key=lambda r: r.status is not Coverage.CONTRADICTED)
+        for result in ordered:
             if result.status is Coverage.COVERED:
                 continue
             candidate = question.follow_up_for(result.id)
