@@ -132,7 +132,9 @@ def test_skipping_the_last_question_or_a_follow_up_moves_on() -> None:
 
 def test_a_contradicted_key_point_gets_the_follow_up_before_a_missed_one() -> None:
     q = next(question for question in bank_questions() if len(question.follow_ups) >= 2)
-    first, second = q.follow_ups[0].key_point, q.follow_ups[1].key_point
+    order = [kp.id for kp in q.key_points]
+    # The missed point comes first in the answer's key points, the contradicted one later.
+    first, second = sorted((f.key_point for f in q.follow_ups[:2]), key=order.index)
     grade = Grade(
         score=40,
         verdict=Verdict.PARTIAL,
