@@ -74,6 +74,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_session_status_started ON interview_session (status, started_at)",
         ),
     ),
+    Migration(
+        3,
+        "verified grades: how many key points each answer contradicted",
+        (
+            # NULL for ungraded turns and for those graded before verification existed; their
+            # grade_json still reads (new fields of a grade have defaults).
+            "ALTER TABLE turn ADD COLUMN contradicted INTEGER",
+            "CREATE INDEX ix_turn_contradicted ON turn (contradicted)",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

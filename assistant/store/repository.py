@@ -464,6 +464,9 @@ def _set_grade(row: Turn, grade: Grade | None) -> None:
     row.score = grade.score if grade is not None else None
     row.verdict = grade.verdict.value if grade is not None else None
     row.grade_json = json.dumps(grade.to_dict()) if grade is not None else None
+    row.contradicted = (
+        len(grade.contradicted) if grade is not None and grade.verifier_id else None
+    )
 
 
 def _turn_record(row: Turn) -> TurnRecord:

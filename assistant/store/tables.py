@@ -42,6 +42,8 @@ class Turn(SQLModel, table=True):
     score: int | None = None
     verdict: str | None = None
     grade_json: str | None = None
+    contradicted: int | None = None
+    """Key points the answer said the opposite of (None: ungraded, or graded unverified)."""
     hints_used: int
     skipped: bool
     follow_up_of: int | None = Field(default=None, foreign_key="turn.id", ondelete="SET NULL")

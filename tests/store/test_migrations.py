@@ -160,3 +160,54 @@ def test_the_migrated_schema_matches_the_table_classes(db_path: Path) -> None:
 def test_steps_are_numbered_one_by_one() -> None:
     assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
     assert MIGRATIONS[-1].version == SCHEMA_VERSION
+
+
+def test_verified_grades_keep_their_contradictions_and_old_grades_still_read(
+    db_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from assistant.grading.grade import Coverage, KeyPointResult
+
+    db_path.parent.mkdir(parents=True)
+    _make_v1_file(db_path)
+    grade = replace(
+        make_grade(45),
+        key_points=[
+            KeyPointResult(
+                "monitor",
+                "Monitor the live model",
+                Coverage.CONTRADICTED,
+                0.6,
+                "no monitoring is needed",
+                span=(10, 33),
+                entailment=0.02,
+                contradiction=0.93,
+            )
+        ],
+        verifier_id="bundled",
+    )
+    with open_store(db_path) as store:
+        session_id = store.start_session(
+            mode="practice", lang="en", settings={}, model_id="m", bank_version="1.0.0"
+        )
+        store.record_turn(
+            session_id,
+            order=1,
+            question_id="drift",
+            question_text="What is drift?",
+            reference_answer="Reference.",
+            category="fundamentals",
+            answer="We think no monitoring is needed.",
+            grade=grade,
+            shown_at=datetime(2025, 1, 1, tzinfo=UTC),
+            submitted_at=datetime(2025, 1, 1, 0, 2, tzinfo=UTC),
+        )
+        detail = store.get_session(session_id)
+        old = store.get_session(1)
+    with sqlite3.connect(db_path) as conn:
+        counts = conn.execute("SELECT contradicted FROM turn ORDER BY id").fetchall()
+    assert counts == [(None,), (1,)]  # the v1 row was graded before verification existed
+    assert detail is not None and detail.turns[0].grade == grade
+    assert old is not None and old.turns[0].grade is not None
+    assert old.turns[0].grade.verifier_id == "" and old.turns[0].grade.contradicted == []
