@@ -539,10 +539,25 @@ def _ctrl_s_reaches_the_app() -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
-def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> int:
-    """Open the interview app (on the review screen with `review`)."""
+def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> NoReturn:
+    """Open the interview app (on the review screen with `review`); the process ends with it."""
     with _ctrl_s_reaches_the_app():
-        return _run_app(args, err, review=review)
+        code = _run_app(args, err, review=review)
+    _leave_at_once(code)
+
+
+def _leave_at_once(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown once the app has closed.
+
+    Tearing down torch and the model took 1-2 s after the screen was already gone, and a model
+    still loading in its daemon thread could be caught half-imported. Nothing is lost: the app
+    has closed the session log (every answer was committed when given) and restored the
+    terminal; what the streams still hold is flushed here.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
@@ -591,7 +606,10 @@ def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
         interview=None if review else _direct_interview(args, settings),
         review=review,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.close_store()
     return app.return_code or 0
 
 

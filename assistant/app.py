@@ -136,6 +136,11 @@ class InterviewApp(App[None]):
         """True once the session log is open."""
         return self._store is not None
 
+    def close_store(self) -> None:
+        """Close the session log once the app has exited (a no-op if it never opened)."""
+        if self._store is not None:
+            self._store.close()
+
     def start_background_work(self) -> None:
         """Open the session log, then load the model, off the UI thread. Screens call this
         after their first paint: importing SQLModel and torch holds the GIL and would delay it."""
@@ -193,11 +198,17 @@ class InterviewApp(App[None]):
 
         self.push_screen(ErrorDialog("The session log cannot be used", event.reason), leave)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="model")
-    def _load_grader(self) -> None:
-        """Load the model off the UI thread; the first question is already on screen."""
+    @work(exclusive=True, exit_on_error=False, group="model")
+    async def _load_grader(self) -> None:
+        """Load the model off the UI thread; the first question is already on screen.
+
+        The load runs in a thread the app does not wait for at exit (a thread worker would be
+        joined: quitting while the model loads took the rest of the load, 4 s and more).
+        """
+        from assistant.interview.detached import detached
+
         try:
-            grader = self.grader_loader()
+            grader = await detached(self.grader_loader, name="model-load")
         except Exception as exc:  # any failure: the interview goes on without grades
             self.post_message(self.GraderFailed(str(exc) or type(exc).__name__))
         else:
