@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from assistant.interview.choices import Choices, command_line_choices
 from assistant.interview.flow import Mode
@@ -54,49 +54,84 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
     )
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A parser whose errors come first and short: the error, then where its usage is.
+
+    argparse prints the whole usage block before the error; a user who typed one wrong option
+    reads the line that says what is wrong, and is pointed at this command's own `--help`.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print `error: MESSAGE` and a one-line hint to this (sub)command's help; exit 2."""
+        self.exit(2, f"error: {message}\nsee `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = argparse.ArgumentParser(
-        prog="mock-interview", description="An offline mock-interview coach for the terminal."
+    parser = CommandParser(
+        prog="mock-interview",
+        description="An offline mock-interview coach for the terminal. Without a command, "
+        "opens the start screen; with interview options, starts the interview at once.",
     )
     _common(parser, sub=False)
     interview = parser.add_argument_group(
         "interview", "given any of these, the interview starts at once, skipping the start screen"
     )
-    interview.add_argument("--questions", type=int, metavar="N", help="number of questions")
+    interview.add_argument("--questions", type=int, metavar="N", help="number of questions (1-50)")
     interview.add_argument(
         "--category", action="append", metavar="C", help="only this category (repeatable)"
     )
-    interview.add_argument("--difficulty", type=int, choices=(1, 2, 3))
-    interview.add_argument("--lang", choices=LANGS)
-    interview.add_argument("--mode", choices=("practice", "mock"))
+    interview.add_argument(
+        "--difficulty", type=int, choices=(1, 2, 3), help="only this difficulty (default: any)"
+    )
+    interview.add_argument("--lang", choices=LANGS, help="language of the interview")
+    interview.add_argument(
+        "--mode",
+        choices=("practice", "mock"),
+        help="practice: feedback, hints and follow-ups; mock: timed, feedback at the end",
+    )
     interview.add_argument("--seed", type=int, help="reproducible choice of questions")
     interview.add_argument("--subject", help="subject of the packs to draw from (e.g. mlops)")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
-    kb = sub.add_parser("kb", help="check or list the question bank")
-    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    check = kb_sub.add_parser("check", help="validate question packs")
+    kb = _command(sub, "kb", "check or list the question bank")
+    kb_sub = kb.add_subparsers(
+        dest="kb_command", required=True, title="commands", metavar="COMMAND"
+    )
+    check = _command(
+        kb_sub,
+        "check",
+        "validate question packs",
+        "Exit status: 0 every pack valid, 1 a problem (each printed) or no pack found.",
+    )
     check.add_argument("paths", nargs="*", type=Path, help="packs or directories (default: all)")
     _common(check)
-    listing = kb_sub.add_parser("list", help="list the questions")
+    listing = _command(kb_sub, "list", "list the questions (id, category, difficulty, question)")
     listing.add_argument("--json", action="store_true", help="full records as JSON")
-    listing.add_argument("--category", action="append", help="only this category (repeatable)")
-    listing.add_argument("--lang", choices=LANGS, default="en")
+    listing.add_argument(
+        "--category", action="append", metavar="C", help="only this category (repeatable)"
+    )
+    listing.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of the questions (default: en)"
+    )
     _common(listing)
 
-    where = sub.add_parser("where", help="print where data, cache, config and packs live")
+    where = _command(sub, "where", "print where data, cache, config and packs live")
     _common(where)
 
-    grade = sub.add_parser(
+    grade = _command(
+        sub,
         "grade",
-        help="grade a file of answers (JSONL or CSV) to JSONL",
-        description="Rows need `answer` and either `question_id` (from the bank) or `question` "
-        "and `reference_answer` (optional `key_points`: a list in JSONL, ';'-separated in CSV).",
-        epilog="Exit status: 0 every row graded, 1 some rows skipped (each named on stderr), "
+        "grade a file of answers (JSONL or CSV) to JSONL",
+        "Exit status: 0 every row graded, 1 some rows skipped (each named on stderr), "
         "2 the input or output file cannot be used, 3 the input holds no row.",
+        description="Rows need `answer` and either `question_id` (from the bank) or `question` "
+        "and `reference_answer` (optional `key_points`: a list in JSONL, ';'-separated in CSV). "
+        "Both files are checked before the model loads.",
     )
-    grade.add_argument("--input", required=True, type=Path, metavar="FILE")
+    grade.add_argument(
+        "--input", required=True, type=Path, metavar="FILE", help="answers, .jsonl or .csv"
+    )
     grade.add_argument(
         "--output",
         type=Path,
@@ -106,20 +141,93 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="replace --output if it exists")
     _common(grade)
 
-    export = sub.add_parser("export", help="export sessions as a report")
+    export = _command(
+        sub,
+        "export",
+        "export sessions as a report",
+        description="Write a report of one session, the newest (--last) or every one (--all).\n"
+        "Default: Markdown (--format md) on standard output. With -o FILE it goes to FILE,\n"
+        "written whole or not at all, never over an existing file without --force.",
+    )
+    export.epilog = (
+        "Exit status: 0 written, 1 no such session, empty log or file not writable, 2 usage.\n"
+        "Example: mock-interview export --last --format html -o report.html"
+    )
+    export.formatter_class = argparse.RawDescriptionHelpFormatter
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("session_id", nargs="?", type=int, help="the session to export")
     which.add_argument("--last", action="store_true", help="the newest session")
     which.add_argument("--all", action="store_true", help="every session")
-    export.add_argument("--format", choices=("md", "html", "json", "csv"), default="md")
     export.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="default: stdout; never the database"
+        "--format",
+        choices=("md", "html", "json", "csv"),
+        default="md",
+        help="md (Markdown, the default), html, json or csv",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here (default: standard output); never the session database",
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _common(export)
 
-    review = sub.add_parser("review", help="open the review screen on past sessions")
+    review = _command(
+        sub,
+        "review",
+        "open the review screen on past sessions",
+        description="Browse, filter and export past sessions; nothing is written unless a "
+        "session is deleted.",
+    )
     _common(review)
+    return parser
+
+
+def _command(
+    sub: argparse._SubParsersAction[Any],
+    name: str,
+    summary: str,
+    epilog: str | None = None,
+    *,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand: its one-line summary in the parent's list, its own help and errors."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=description or summary[0].upper() + summary[1:] + ".",
+        epilog=epilog,
+    )
+    return parser
+
+
+def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse `argv`; an unknown option is reported by the (sub)command it was given to.
+
+    argparse hands a subcommand's unknown options back to the top-level parser, which would
+    then show its own usage: they are checked here against the command actually named.
+    """
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        owner = parser
+        for dest in ("command", "kb_command"):
+            name = getattr(args, dest, None)
+            if name is None:
+                break
+            owner = _subparser(owner, name)
+        owner.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The subcommand `name` of `parser`."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen: argparse.ArgumentParser = action.choices[name]
+            return chosen
     return parser
 
 
@@ -267,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(argv: Sequence[str] | None) -> int:
     """Parse the command line and run the command it names."""
-    args = build_parser().parse_args(argv)
+    args = parse_command_line(argv)
     out, err = sys.stdout, sys.stderr
     if args.command == "kb":
         handler = cmd_kb_check if args.kb_command == "check" else cmd_kb_list
@@ -441,10 +549,25 @@ def _ctrl_s_reaches_the_app() -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
-def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> int:
-    """Open the interview app (on the review screen with `review`)."""
+def run_app(args: argparse.Namespace, err: TextIO, *, review: bool = False) -> NoReturn:
+    """Open the interview app (on the review screen with `review`); the process ends with it."""
     with _ctrl_s_reaches_the_app():
-        return _run_app(args, err, review=review)
+        code = _run_app(args, err, review=review)
+    _leave_at_once(code)
+
+
+def _leave_at_once(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown once the app has closed.
+
+    Tearing down torch and the model took 1-2 s after the screen was already gone, and a model
+    still loading in its daemon thread could be caught half-imported. Nothing is lost: the app
+    has closed the session log (every answer was committed when given) and restored the
+    terminal; what the streams still hold is flushed here.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
@@ -493,7 +616,10 @@ def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
         interview=None if review else _direct_interview(args, settings),
         review=review,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.close_store()
     return app.return_code or 0
 
 

@@ -136,6 +136,11 @@ class InterviewApp(App[None]):
         """True once the session log is open."""
         return self._store is not None
 
+    def close_store(self) -> None:
+        """Close the session log once the app has exited (a no-op if it never opened)."""
+        if self._store is not None:
+            self._store.close()
+
     def start_background_work(self) -> None:
         """Open the session log, then load the model, off the UI thread. Screens call this
         after their first paint: importing SQLModel and torch holds the GIL and would delay it."""
@@ -193,11 +198,17 @@ class InterviewApp(App[None]):
 
         self.push_screen(ErrorDialog("The session log cannot be used", event.reason), leave)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="model")
-    def _load_grader(self) -> None:
-        """Load the model off the UI thread; the first question is already on screen."""
+    @work(exclusive=True, exit_on_error=False, group="model")
+    async def _load_grader(self) -> None:
+        """Load the model off the UI thread; the first question is already on screen.
+
+        The load runs in a thread the app does not wait for at exit (a thread worker would be
+        joined: quitting while the model loads took the rest of the load, 4 s and more).
+        """
+        from assistant.interview.detached import detached
+
         try:
-            grader = self.grader_loader()
+            grader = await detached(self.grader_loader, name="model-load")
         except Exception as exc:  # any failure: the interview goes on without grades
             self.post_message(self.GraderFailed(str(exc) or type(exc).__name__))
         else:
@@ -208,7 +219,7 @@ class InterviewApp(App[None]):
         """Hand the grader to every interview screen (they grade what waited)."""
         self.grader = event.grader
         self._tell_interview_screens()
-        open_sessions = {s.session_id for s in self.screen_stack if isinstance(s, InterviewScreen)}
+        open_sessions = self._open_sessions()
         backlog = [t for t in self.store.ungraded_turns() if t.session_id not in open_sessions]
         if backlog:
             self._grade_backlog(event.grader, backlog)
@@ -224,6 +235,8 @@ class InterviewApp(App[None]):
         from assistant.interview.detached import detached
 
         for turn in turns:
+            if turn.session_id in self._open_sessions():
+                continue  # resumed meanwhile: its screen grades it, and waits for it
             grade = await detached(partial(grade_stored_turn, grader, self.bank, turn))
             self.store.set_turn_grade(turn.id, grade)
         self.notify(f"Graded {len(turns)} answer(s) saved while the model was unavailable.")
@@ -245,6 +258,10 @@ class InterviewApp(App[None]):
         )
         self._tell_interview_screens()
 
+    def _open_sessions(self) -> set[int | None]:
+        """The sessions an interview screen has open (it grades their answers itself)."""
+        return {s.session_id for s in self.screen_stack if isinstance(s, InterviewScreen)}
+
     def _tell_interview_screens(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, InterviewScreen):
@@ -260,16 +277,22 @@ class InterviewApp(App[None]):
         self.push_screen(screen, self._started)
 
     def _resume_offer(self, lang: Lang) -> str | None:
-        """The line offering the newest unfinished session, if there is one."""
+        """The line offering the newest unfinished session: its mode, language, date, progress."""
+        from assistant.interview.backlog import answered_questions
+
         unfinished = self.store.unfinished_session()
-        if unfinished is None:
+        detail = self.store.get_session(unfinished.id) if unfinished else None
+        if unfinished is None or detail is None:
             return None
+        settings = InterviewSettings.from_dict(unfinished.settings)
         plan = unfinished.settings.get("plan")
         return line(
             "resume_offer",
             lang,
+            mode=line(f"{settings.mode.value}_short", lang),
+            language=line(f"in_{settings.lang}", lang),
             date=unfinished.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            answered=unfinished.answered_count,
+            answered=answered_questions(detail.turns),
             total=len(plan) if isinstance(plan, list) else "?",
         )
 
@@ -347,13 +370,13 @@ class InterviewApp(App[None]):
         if unfinished is None or detail is None:
             self.show_start()
             return
+        from assistant.interview.backlog import resumed_interview
+
+        # Mode, language and the rest as the session was started, not as the start screen is.
         settings = InterviewSettings.from_dict(unfinished.settings)
         plan = [self.bank.get(str(qid)) for qid in unfinished.settings.get("plan") or []]
         questions = [q for q in plan if q is not None]
-        done = {t.question_id for t in detail.turns if t.follow_up_of is None}
-        interview = Interview(questions, settings)
-        while not interview.finished and interview.step.question.id in done:
-            interview.advance()
+        interview = resumed_interview(questions, settings, detail.turns)
         self._open_interview(interview, unfinished.id, resumed=True)
 
     def discard_unfinished(self) -> None:

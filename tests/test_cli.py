@@ -184,3 +184,40 @@ def test_export_last_session_as_json_through_the_console_script(tmp_path: Path) 
     assert "<b>[bold]as typed" in json.loads(result.stdout).__repr__()
     missing = run_cli("export", "99", "--db", str(db))
     assert missing.returncode == 1 and "99" in missing.stderr
+
+
+def test_an_unknown_option_of_a_subcommand_is_told_first_with_that_subcommand_s_help() -> None:
+    result = run_cli("review", "--bogus")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines == ["error: unrecognized arguments: --bogus", "see `mock-interview review --help`"]
+    assert result.stdout == ""
+
+
+def test_a_nested_subcommand_s_errors_name_its_own_help() -> None:
+    unknown = run_cli("kb", "list", "--bogus")
+    missing = run_cli("export")
+    assert unknown.stderr.splitlines()[-1] == "see `mock-interview kb list --help`"
+    assert missing.stderr.splitlines()[0].startswith("error: one of the arguments")
+    assert missing.stderr.splitlines()[-1] == "see `mock-interview export --help`"
+    assert "usage:" not in unknown.stderr + missing.stderr
+
+
+def test_export_help_says_the_default_format_and_where_the_report_goes() -> None:
+    text = " ".join(run_cli("export", "--help").stdout.split())
+    assert "Default: Markdown (--format md) on standard output" in text
+    assert "With -o FILE it goes to FILE" in text
+
+
+def test_every_subcommand_option_has_a_help_line() -> None:
+    for command in ([], ["kb", "check"], ["kb", "list"], ["where"], ["grade"], ["export"]):
+        out = run_cli(*command, "--help").stdout
+        options = [
+            row for row in out.splitlines() if row.startswith("  -") and "  " not in row.strip()
+        ]
+        # An option with no help text sits alone on its line (help starts on the same line or
+        # on the next, indented further): none is left bare.
+        rows = out.splitlines()
+        for row in options:
+            following = rows[rows.index(row) + 1]
+            assert following.startswith(" " * 20), f"{command}: {row!r} has no help"

@@ -156,9 +156,11 @@ _LINES: dict[str, tuple[str, str]] = {
     "review": ("Review", "Historique"),
     "quit": ("Quit", "Quitter"),
     "resume_offer": (
-        "Unfinished interview from {date}: {answered} of {total} answered.",
-        "Entretien inachevé du {date} : {answered} sur {total} répondues.",
+        "Resume the {mode} interview in {language} from {date}: {answered} of {total} answered.",
+        "Reprendre l'entretien {mode} en {language} du {date} : {answered} sur {total} répondues.",
     ),
+    "in_en": ("English", "anglais"),
+    "in_fr": ("French", "français"),
     "resume": ("Resume", "Reprendre"),
     "discard": ("Discard", "Abandonner"),
     "bad_count": (

@@ -200,8 +200,7 @@ class InterviewScreen(Screen[int]):
 
     def on_mount(self) -> None:
         if self.resumed and self.session_id is not None:
-            detail = self.coach.store.get_session(self.session_id)
-            self._order = len(detail.turns) if detail is not None else 0
+            self._take_over(self.session_id)
         settings = self.interview.settings
         if self.resumed:
             self.transcript.interviewer(line("resumed", self.lang))
@@ -215,6 +214,20 @@ class InterviewScreen(Screen[int]):
         self.set_interval(1.0, self._tick)
         self.call_after_refresh(self.coach.start_background_work)
         self.editor.focus()
+
+    def _take_over(self, session_id: int) -> None:
+        """A resumed session: its clock goes on, and answers it left ungraded wait for a grade."""
+        from assistant.interview.backlog import time_taken, ungraded_steps
+
+        detail = self.coach.store.get_session(session_id)
+        if detail is None:
+            return
+        self._order = len(detail.turns)
+        self._started -= time_taken(detail.turns)
+        self._waiting += [
+            PendingAnswer(turn.id, step, turn.answer, turn.hints_used, False, leads_on=False)
+            for turn, step in ungraded_steps(detail.turns, self.coach.bank)
+        ]
 
     # --- asking -------------------------------------------------------------------------
 
