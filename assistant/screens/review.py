@@ -202,8 +202,8 @@ SESSION_COLUMNS: tuple[SessionColumn, ...] = (
     SessionColumn(
         "questions",
         3,
-        lambda s, _: str(s.turn_count),
-        lambda s: s.turn_count,
+        lambda s, _: str(s.counts.questions),
+        lambda s: s.counts.questions,
         newest_first=True,
         right=True,
     ),
@@ -789,7 +789,7 @@ class ReviewScreen(Screen[None]):
             self.lang,
             id=summary.id,
             date=local_time(summary.started_at),
-            n=summary.turn_count,
+            n=summary.counts.answers,
         )
 
         async def confirmed(yes: bool | None) -> None:
