@@ -238,6 +238,17 @@ _LINES: dict[str, tuple[str, str]] = {
     "your_answers": ("Your answers", "Vos réponses"),
     "new_interview": ("New interview", "Nouvel entretien"),
     "export": ("Export report", "Exporter le rapport"),
+    "export_short": ("Export", "Exporter"),
+    # review screen keys
+    "review_back": ("Back", "Retour"),
+    "review_sort": ("Sort", "Trier"),
+    "review_reverse": ("Reverse order", "Inverser l'ordre"),
+    "review_filter": ("Filter", "Filtrer"),
+    "review_history": ("History", "Historique"),
+    "review_progress": ("Progress", "Progrès"),
+    "review_delete": ("Delete", "Supprimer"),
+    "review_export": ("Export", "Exporter"),
+    "review_export_shown": ("Export all", "Tout exporter"),
     "exported": ("Report written to {path}", "Rapport écrit dans {path}"),
     "summary_counts": (
         "{questions} question(s) asked, {follow_ups} follow-up(s), {skipped} skipped; "

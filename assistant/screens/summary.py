@@ -105,7 +105,7 @@ class SummaryScreen(Screen[SummaryChoice]):
         lang: Lang = "fr" if detail and detail.session.lang == "fr" else "en"
         self.lang = lang
         relabel_bindings(
-            self, {"review": "review", "export": "export", "new": "new_interview"}, lang
+            self, {"review": "review", "export": "export_short", "new": "new_interview"}, lang
         )
         with VerticalScroll(id="summary"):
             yield Static(line("summary_title", lang), id="title", markup=False)

@@ -336,3 +336,19 @@ async def test_an_empty_session_left_by_a_killed_run_is_dropped_at_start(
         await pilot.pause()
     left = {s.id for s in store.list_sessions()}
     assert old not in left and recent in left
+
+
+async def test_the_review_footer_speaks_the_session_language(
+    make_test_app: AppFactory, settings: Settings
+) -> None:
+    """Item 1: after a French interview, the review screen's keys are French too."""
+    save_last_choices(settings.config_dir, InterviewSettings(lang="fr"))
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.show_review(then=app.exit)
+        await pilot.pause()
+        await pilot.pause()
+        labels = footer_labels(app)
+    assert {"Retour", "Trier", "Filtrer", "Supprimer", "Exporter", "Quitter"} <= set(labels)
+    assert not {"Back", "Sort", "Filter", "Delete", "Export", "Quit"} & set(labels)
