@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from assistant.interview.choices import (
@@ -39,6 +41,11 @@ if TYPE_CHECKING:
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
     from assistant.store.journal import ReplayReport
+
+
+EMPTY_SESSION_GRACE = timedelta(hours=1)
+"""An interview in progress with no turn is dropped at start once it is this old (see
+`InterviewApp._drop_empty_sessions`); a younger one may belong to another window."""
 
 
 class InterviewApp(App[None]):
@@ -163,7 +170,26 @@ class InterviewApp(App[None]):
         except StoreError as exc:
             self.post_message(self.StoreFailed(str(exc)))
         else:
-            self.post_message(self.StoreOpened(store, replay_journal(store)))
+            replay = replay_journal(store)
+            self._drop_empty_sessions(store)
+            self.post_message(self.StoreOpened(store, replay))
+
+    def _drop_empty_sessions(self, store: SessionStore) -> None:
+        """Delete interviews an earlier run left "in progress" without a single turn (it was
+        killed before the first answer): there is nothing to resume or review in them.
+
+        Only those started over an hour ago: a newer one may be another window's, still open.
+        """
+        from assistant.store.records import SessionStatus
+
+        if store.read_only:
+            return
+        cutoff = self.now() - EMPTY_SESSION_GRACE
+        with contextlib.suppress(StoreError, ValueError):
+            for session in store.list_sessions():
+                empty = session.status is SessionStatus.IN_PROGRESS and session.counts.turns == 0
+                if empty and session.started_at < cutoff:
+                    store.delete_session(session.id)
 
     @on(StoreOpened)
     def store_opened(self, event: StoreOpened) -> None:
@@ -467,19 +493,65 @@ class InterviewApp(App[None]):
         """Switch between the light and dark themes."""
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the screen's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = line("palette_placeholder", _screen_lang(self.screen))
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers the screen's own actions beside the system ones."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Light/dark theme", "Switch theme", self.action_toggle_theme)
-        for bindings in screen._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.description and binding.show:
-                    action = binding.action
-                    yield SystemCommand(
-                        binding.description,
-                        f"{binding.key}: {binding.description}",
-                        lambda action=action: screen.run_action(action),  # type: ignore[misc]
-                    )
+        """The palette offers what the footer offers (the focused widget's keys too, such as
+        Submit, and only keys that work now), then the system commands, in the screen's language.
+        """
+        lang = _screen_lang(screen)
+        offered: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            # A key kept out of a narrow footer (Repeat) is still offered here: it has a tooltip.
+            offered_here = binding.show or bool(binding.tooltip)
+            if not (binding.description and offered_here and active.enabled):
+                continue
+            if binding.action in ("quit", "app.quit") or binding.description in offered:
+                continue  # Quit comes with the system commands
+            offered.add(binding.description)
+            node = active.node
+            assert isinstance(node, Widget | App)
+            yield SystemCommand(
+                binding.description,
+                f"{self.get_key_display(binding)}: {binding.tooltip or binding.description}",
+                partial(node.run_action, binding.action),
+            )
+        yield SystemCommand(
+            line("theme_action", lang), line("theme_help", lang), self.action_toggle_theme
+        )
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                continue  # the light/dark switch above
+            title_key = _SYSTEM_COMMANDS.get(command.title)
+            if title_key is None:
+                yield command
+                continue
+            help_key = "hide_keys_help" if command.help.startswith("Hide") else f"{title_key}_help"
+            title = line("quit", lang) if title_key == "quit" else line(f"{title_key}_action", lang)
+            yield SystemCommand(title, line(help_key, lang), command.callback, command.discover)
+
+
+_SYSTEM_COMMANDS = {
+    "Quit": "quit",
+    "Keys": "keys",
+    "Maximize": "maximize",
+    "Minimize": "minimize",
+    "Screenshot": "screenshot",
+}
+"""Textual's system commands, by title, and the `line` key of their words in our languages."""
+
+
+def _screen_lang(screen: Screen[object]) -> Lang:
+    """The language a screen speaks (English for Textual's own screens)."""
+    lang = getattr(screen, "lang", "en")
+    return "fr" if lang == "fr" else "en"
 
 
 def make_app(

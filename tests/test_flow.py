@@ -155,3 +155,24 @@ def test_a_contradicted_key_point_gets_the_follow_up_before_a_missed_one() -> No
     interview = Interview([q], InterviewSettings(mode=Mode.PRACTICE))
     follow_up = interview.follow_up_after(grade)
     assert follow_up is not None and follow_up.key_point == second
+
+
+def test_the_verdict_follows_the_score_after_hints() -> None:
+    """Issue 13, item 4: 72 "strong" less two hints is 62, and 62 is not strong."""
+    strong = Grade(score=72, verdict=Verdict.STRONG)
+    after = with_hint_penalty(strong, 2)
+    assert (after.score, after.verdict) == (72 - 2 * HINT_PENALTY, Verdict.ADEQUATE)
+    assert with_hint_penalty(Grade(score=52, verdict=Verdict.ADEQUATE), 1).verdict is (
+        Verdict.PARTIAL
+    )
+    # "No answer" is what the answer was, whatever the hints.
+    nothing = with_hint_penalty(Grade(score=0, verdict=Verdict.NO_ANSWER), 1)
+    assert nothing.verdict is Verdict.NO_ANSWER
+
+
+def test_a_contradicted_answer_is_never_strong_after_hints() -> None:
+    contradicted = KeyPointResult("kp", "a key point", Coverage.CONTRADICTED, 0.9)
+    grade = Grade(score=95, verdict=Verdict.ADEQUATE, key_points=[contradicted])
+    after = with_hint_penalty(grade, 1)
+    assert (after.score, after.verdict) == (95 - HINT_PENALTY, Verdict.ADEQUATE)
+    assert with_hint_penalty(grade, 10).verdict is Verdict.PARTIAL  # 45: the band, lower

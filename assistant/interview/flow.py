@@ -217,12 +217,24 @@ class Interview:
 
 
 def with_hint_penalty(grade: Grade, hints_used: int) -> Grade:
-    """The grade after taking HINT_PENALTY points per hint, with a note saying so."""
+    """The grade after taking HINT_PENALTY points per hint, with a note saying so.
+
+    The verdict is the band of the score shown (a 62 after hints is not "strong"), and an answer
+    that contradicts a key point is still never strong; "no answer" stays what it is.
+    """
+    from assistant.grading.explain import verdict_for  # numpy: not needed for the first question
+
     if hints_used <= 0:
         return grade
     score = max(0, grade.score - HINT_PENALTY * hints_used)
     notes = [*grade.notes, Note(NoteCode.HINTS_USED, str(hints_used))]
-    return replace(grade, score=score, notes=notes)
+    verdict = grade.verdict
+    if verdict is not Verdict.NO_ANSWER:
+        verdict = verdict_for(score)
+        contradicted = any(r.status is Coverage.CONTRADICTED for r in grade.key_points)
+        if contradicted and verdict is Verdict.STRONG:
+            verdict = Verdict.ADEQUATE
+    return replace(grade, score=score, verdict=verdict, notes=notes)
 
 
 def follow_up_target(step: Step, lang: Lang) -> GradingTarget:

@@ -12,6 +12,12 @@ _LINES: dict[str, tuple[str, str]] = {
         "Bonjour, et merci d'être venu. Je vais vous poser {count} questions. Prenez votre "
         "temps ; répondez comme dans un vrai entretien.",
     ),
+    "greeting_practice": (
+        "After each answer you get feedback. Stuck? Ctrl+T gives a hint, for {cost} points off "
+        "that answer's score.",
+        "Après chaque réponse, vous avez un retour. Bloqué ? Ctrl+T donne un indice, qui retire "
+        "{cost} points à la note de cette réponse.",
+    ),
     "greeting_mock": (
         "This is a mock interview: no feedback until the end, and each question is timed.",
         "Ceci est un entretien blanc : pas de retour avant la fin, et chaque question est "
@@ -29,12 +35,8 @@ _LINES: dict[str, tuple[str, str]] = {
         "Question passée : elle reviendra à la fin. Continuons.",
     ),
     "repeat": ("Let me repeat the question:", "Je répète la question :"),
-    "hint": ("Hint {n}: {text}", "Indice {n} : {text}"),
+    "hint": ("Hint {n} (-{cost} points): {text}", "Indice {n} (-{cost} points) : {text}"),
     "no_hint": ("No more hints for this question.", "Plus d'indice pour cette question."),
-    "hints_in_mock": (
-        "Hints are for practice mode; in a mock interview you are on your own.",
-        "Les indices sont réservés au mode entraînement ; en entretien blanc, pas d'aide.",
-    ),
     "closing": (
         "That's all my questions. Thank you! Here is your summary.",
         "C'est tout pour mes questions. Merci ! Voici votre bilan.",
@@ -99,6 +101,23 @@ _LINES: dict[str, tuple[str, str]] = {
     "score": ("Score {score}/100, {verdict}", "Note {score}/100, {verdict}"),
     "evidence": ("you said: ", "vous avez dit : "),
     "reference": ("Reference answer", "Réponse de référence"),
+    "reference_of": (
+        "Reference answer to: {question}",
+        "Réponse de référence à : {question}",
+    ),
+    "key_point_of_follow_up": (
+        "The key point the follow-up was about",
+        "Le point clé visé par la question complémentaire",
+    ),
+    "main_reference": (
+        "Reference answer to the main question",
+        "Réponse de référence de la question principale",
+    ),
+    "nothing_answered": (
+        "No answer yet: the reference is shown once you have answered.",
+        "Pas encore de réponse : la référence s'affiche une fois la question répondue.",
+    ),
+    "graded_now": ("Graded.", "Notée."),
     "pitfalls_title": (
         "Common mistakes on this question",
         "Erreurs fréquentes sur cette question",
@@ -113,6 +132,37 @@ _LINES: dict[str, tuple[str, str]] = {
     # bindings
     "submit": ("Submit", "Envoyer"),
     "hint_action": ("Hint", "Indice"),
+    "submit_help": ("Send the answer", "Envoyer la réponse"),
+    "hint_help": (
+        "The next hint; each hint takes {cost} points off this answer's score",
+        "L'indice suivant ; chaque indice retire {cost} points à la note de cette réponse",
+    ),
+    "skip_help": ("Skip this question", "Passer cette question"),
+    "repeat_help": ("Ask the question again", "Reposer la question"),
+    "reference_help": (
+        "The reference answer of the question last answered",
+        "La réponse de référence de la dernière question répondue",
+    ),
+    "end_help": ("End the interview", "Terminer l'entretien"),
+    "quit_help": ("Leave the app (answers are saved)", "Quitter l'application (réponses gardées)"),
+    "palette_placeholder": ("Search for commands…", "Rechercher une commande…"),
+    "theme_action": ("Light/dark theme", "Thème clair/sombre"),
+    "theme_help": ("Switch theme", "Changer de thème"),
+    "keys_action": ("Keys", "Touches"),
+    "keys_help": (
+        "Show the keys of this screen",
+        "Afficher les touches de cet écran",
+    ),
+    "hide_keys_help": ("Hide the keys panel", "Masquer le panneau des touches"),
+    "maximize_action": ("Maximize", "Agrandir"),
+    "maximize_help": ("Maximize the focused widget", "Agrandir la zone active"),
+    "minimize_action": ("Minimize", "Réduire"),
+    "minimize_help": ("Restore the normal size", "Revenir à la taille normale"),
+    "screenshot_action": ("Screenshot", "Capture d'écran"),
+    "screenshot_help": (
+        "Save an SVG screenshot of this screen",
+        "Enregistrer une capture SVG de cet écran",
+    ),
     "skip_action": ("Skip", "Passer"),
     "repeat_action": ("Repeat", "Répéter"),
     "reference_action": ("Reference", "Référence"),
@@ -140,8 +190,9 @@ _LINES: dict[str, tuple[str, str]] = {
     "questions": ("Questions", "Questions"),
     "language": ("Language", "Langue"),
     "mode": ("Mode", "Mode"),
-    "practice": ("Practice: feedback and hints", "Entraînement : retours et indices"),
-    "mock": ("Mock: timed, feedback at the end", "Blanc : chronométré, bilan à la fin"),
+    # At most 27 characters: the choice fits its box at 80 columns without wrapping.
+    "practice": ("Practice: feedback, hints", "Entraînement : avec indices"),
+    "mock": ("Mock: timed, graded at end", "Blanc : minuté, bilan final"),
     "practice_short": ("practice", "entraînement"),
     "mock_short": ("mock", "blanc"),
     "n_questions": ("{n} questions", "{n} questions"),
@@ -189,10 +240,23 @@ _LINES: dict[str, tuple[str, str]] = {
     "your_answers": ("Your answers", "Vos réponses"),
     "new_interview": ("New interview", "Nouvel entretien"),
     "export": ("Export report", "Exporter le rapport"),
+    "export_short": ("Export", "Exporter"),
+    # review screen keys
+    "review_back": ("Back", "Retour"),
+    "review_sort": ("Sort", "Trier"),
+    "review_reverse": ("Reverse order", "Inverser l'ordre"),
+    "review_filter": ("Filter", "Filtrer"),
+    "review_history": ("History", "Historique"),
+    "review_progress": ("Progress", "Progrès"),
+    "review_delete": ("Delete", "Supprimer"),
+    "review_export": ("Export", "Exporter"),
+    "review_export_shown": ("Export all", "Tout exporter"),
     "exported": ("Report written to {path}", "Rapport écrit dans {path}"),
-    "answers_graded": (
-        "{graded} of {answered} answers graded",
-        "{graded} réponses notées sur {answered}",
+    "summary_counts": (
+        "{questions} question(s) asked, {follow_ups} follow-up(s), {skipped} skipped; "
+        "{graded} of {answers} answer(s) graded",
+        "{questions} question(s) posée(s), {follow_ups} complément(s), {skipped} passée(s) ; "
+        "{graded} réponse(s) notée(s) sur {answers}",
     ),
 }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.knowledge.scheduler import Choosable, LearningState, Need, rank_questions
-from assistant.store.records import SessionDetail, TurnRecord
+from assistant.store.records import SessionDetail, TurnCounts, TurnRecord
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,8 @@ class InterviewSummary:
     """Mean score per category, in the order the categories were asked."""
     strongest: TurnRecord | None
     weakest: TurnRecord | None
-    answered: int
-    graded: int
-    skipped: int
+    counts: TurnCounts
+    """Questions, answers and grades, counted as the review screen counts them."""
     practise_next: list[NextQuestion]
     """What the next interview with the same choices would start from (see `rank_questions`)."""
 
@@ -84,8 +83,6 @@ def summarize(
         per_category={c: sum(v) / len(v) for c, v in by_category.items()},
         strongest=ranked[-1] if ranked else None,
         weakest=ranked[0] if len(ranked) > 1 else None,
-        answered=len(main) - len(skipped),
-        graded=len(graded),
-        skipped=len(skipped),
+        counts=detail.counts,
         practise_next=practise_next,
     )

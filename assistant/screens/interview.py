@@ -21,6 +21,7 @@ from assistant.grading.feedback import colon
 from assistant.grading.grade import Grade
 from assistant.interview.detached import detached
 from assistant.interview.flow import (
+    HINT_PENALTY,
     Interview,
     Mode,
     Step,
@@ -80,7 +81,8 @@ class InterviewScreen(Screen[int]):
     BINDINGS = [
         Binding("ctrl+t", "hint", "Hint", id="interview.hint", priority=True),
         Binding("ctrl+n", "skip", "Skip", id="interview.skip", priority=True),
-        Binding("ctrl+o", "repeat", "Repeat", id="interview.repeat", priority=True),
+        # Out of the footer, which must fit 80 columns in French; in the palette and the keys panel.
+        Binding("ctrl+o", "repeat", "Repeat", id="interview.repeat", show=False, priority=True),
         Binding("ctrl+r", "reference", "Reference", id="interview.reference", priority=True),
         Binding("escape", "end", "End", id="interview.end", priority=True),
         Binding(
@@ -139,8 +141,11 @@ class InterviewScreen(Screen[int]):
         self._awaiting_grade = False
         self._ending = False
         self._summary_requested = False
-        self._last_graded: PendingAnswer | None = None
         self._grading_note: TranscriptEntry | None = None
+        self._saved_notes: dict[int, TranscriptEntry] = {}
+        """"Will be graded" lines of answers graded in the background, taken away once graded."""
+        self._last_answered: Step | None = None
+        """The step the candidate last answered (not skipped): what the reference is about."""
         self._unsaved: list[UnsavedAnswer] = []
         """Answers the log could not store yet, oldest first (stored in this order)."""
         self._store_problem = ""
@@ -166,6 +171,14 @@ class InterviewScreen(Screen[int]):
                 "end": "end_action",
             },
             self.lang,
+            tooltips={
+                "hint": "hint_help",
+                "skip": "skip_help",
+                "repeat": "repeat_help",
+                "reference": "reference_help",
+                "end": "end_help",
+            },
+            cost=HINT_PENALTY,
         )
 
     @property
@@ -192,7 +205,9 @@ class InterviewScreen(Screen[int]):
         yield Static(self._progress_line(), id="progress", markup=False)
         yield Transcript()
         editor = AnswerEditor(id="answer", placeholder=line("answer_placeholder", self.lang))
-        relabel_bindings(editor, {"submit": "submit"}, self.lang)
+        relabel_bindings(
+            editor, {"submit": "submit"}, self.lang, tooltips={"submit": "submit_help"}
+        )
         yield editor
         yield Static(id="unsaved", markup=False)
         yield Static(id="status", markup=False)
@@ -208,6 +223,9 @@ class InterviewScreen(Screen[int]):
             self.transcript.interviewer(line("greeting", self.lang, count=self.interview.total))
             if settings.mode is Mode.MOCK:
                 self.transcript.interviewer(line("greeting_mock", self.lang))
+            else:
+                # The price of a hint, said before the first one is taken.
+                self.transcript.interviewer(line("greeting_practice", self.lang, cost=HINT_PENALTY))
         self.query_one("#unsaved", Static).display = False
         self.refresh_model_status()
         self._ask()
@@ -228,6 +246,15 @@ class InterviewScreen(Screen[int]):
             PendingAnswer(turn.id, step, turn.answer, turn.hints_used, False, leads_on=False)
             for turn, step in ungraded_steps(detail.turns, self.coach.bank)
         ]
+
+    def on_unmount(self) -> None:
+        """An interview left (quit) before anything was answered leaves nothing in the log:
+        an empty session would otherwise stay "in progress" forever."""
+        nothing_sent = self._order == 0 and not self._unsaved and not self._sent_before_open
+        if self.resumed or self._ending or not nothing_sent or self.session_id is None:
+            return
+        with contextlib.suppress(StoreError, ValueError):
+            self.coach.store.delete_session(self.session_id)
 
     # --- asking -------------------------------------------------------------------------
 
@@ -381,6 +408,7 @@ class InterviewScreen(Screen[int]):
             return
         text = turn.answer
         self.transcript.candidate(text)
+        self._last_answered = step
         if turn_id is None:
             # Graded once stored; no follow-up can hang on an answer not in the log.
             self.transcript.system(line("answer_kept", self.lang))
@@ -410,9 +438,10 @@ class InterviewScreen(Screen[int]):
             self._grading_note = self.transcript.system(note)
             return
         if self.coach.grader is None:
+            saved_note = self.transcript.system(line("answer_saved_waiting", self.lang))
             if model_coming:
                 self._waiting.append(pending)
-            self.transcript.system(line("answer_saved_waiting", self.lang))
+                self._saved_notes[turn_id] = saved_note
         else:
             self._grade(pending)
         self._move_on()
@@ -547,10 +576,12 @@ class InterviewScreen(Screen[int]):
         except StoreError as error:
             # The answer is stored ungraded: the next start grades it again.
             self.notify(f"{error} {line('grade_not_saved', self.lang)}", severity="error")
-        self._last_graded = pending
         if self._grading_note is not None:
             self._grading_note.remove()
             self._grading_note = None
+        saved_note = self._saved_notes.pop(pending.turn_id, None)
+        if saved_note is not None:
+            saved_note.remove()  # it said "will be graded": no longer true
         if pending.show_feedback:
             self.transcript.feedback(event.grade, self.lang)
             self.transcript.system(line("show_reference", self.lang))
@@ -590,19 +621,25 @@ class InterviewScreen(Screen[int]):
 
     # --- actions ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In mock mode there are no hints nor references: their keys are not offered."""
+        mock = self.interview.settings.mode is Mode.MOCK
+        return not (mock and action in ("hint", "reference"))
+
     def action_hint(self) -> None:
         """Give the next progressive hint (practice mode only)."""
         if self.interview.finished:
             return
         if self.interview.settings.mode is Mode.MOCK:
-            self.transcript.system(line("hints_in_mock", self.lang))
-            return
+            return  # not offered in mock mode (see check_action)
         hint = self.interview.next_hint()
         if hint is None:
             self.transcript.system(line("no_hint", self.lang))
         else:
             number = self.interview.hints_used
-            self.transcript.interviewer(line("hint", self.lang, n=number, text=hint))
+            self.transcript.interviewer(
+                line("hint", self.lang, n=number, text=hint, cost=HINT_PENALTY)
+            )
 
     def action_skip(self) -> None:
         """Skip the current question (recorded as skipped)."""
@@ -620,15 +657,26 @@ class InterviewScreen(Screen[int]):
         self.transcript.interviewer(self.interview.step.text(self.lang))
 
     def action_reference(self) -> None:
-        """Show the reference answer of the last graded answer (practice mode)."""
-        pending = self._last_graded
-        if pending is None or self.interview.settings.mode is Mode.MOCK:
+        """Show the reference of the question last answered (practice mode): for a follow-up,
+        the key point it was about, then the main question's reference answer."""
+        if self.interview.settings.mode is Mode.MOCK:
             return
-        self.transcript.system(line("reference", self.lang) + colon(self.lang))
-        self.transcript.interviewer(pending.step.reference(self.lang))
-        pitfalls = pending.step.pitfalls()
+        step = self._last_answered
+        if step is None:
+            self.transcript.system(line("nothing_answered", self.lang))
+            return
+        lang = self.lang
+        if step.follow_up is not None:
+            self.transcript.system(line("key_point_of_follow_up", lang) + colon(lang))
+            self.transcript.interviewer(step.reference(lang))
+            self.transcript.system(line("main_reference", lang) + colon(lang))
+            self.transcript.interviewer(step.question.answer.get(lang))
+        else:
+            self.transcript.system(line("reference_of", lang, question=step.text(lang)))
+            self.transcript.interviewer(step.reference(lang))
+        pitfalls = step.pitfalls()
         if pitfalls:
-            self.transcript.pitfalls(pitfalls, self.lang)
+            self.transcript.pitfalls(pitfalls, lang)
 
     def action_scroll_transcript(self, direction: int) -> None:
         """Page the transcript up or down while the editor keeps the focus."""

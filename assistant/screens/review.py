@@ -58,6 +58,7 @@ from assistant.reports.outline import (
 from assistant.reports.progress import ProgressSeries, progress_series, weak_questions
 from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
+from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
 from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
@@ -203,8 +204,8 @@ SESSION_COLUMNS: tuple[SessionColumn, ...] = (
     SessionColumn(
         "questions",
         3,
-        lambda s, _: str(s.turn_count),
-        lambda s: s.turn_count,
+        lambda s, _: str(s.counts.questions),
+        lambda s: s.counts.questions,
         newest_first=True,
         right=True,
     ),
@@ -463,6 +464,9 @@ class ReviewScreen(Screen[None]):
 
         self.lang = self.coach.last_choices().lang
         lang = self.lang
+        # The footer in the screen's language (issue 13, item 1).
+        keys = ("back", "sort", "reverse", "filter", "history", "progress", "delete", "export")
+        relabel_bindings(self, {a: f"review_{a}" for a in (*keys, "export_shown")}, lang)
         bank = self.coach.bank
         categories = [
             (bank.category_title(c.id, lang), c.id)
@@ -790,7 +794,7 @@ class ReviewScreen(Screen[None]):
             self.lang,
             id=summary.id,
             date=local_time(summary.started_at),
-            n=summary.turn_count,
+            n=summary.counts.answers,
         )
 
         async def confirmed(yes: bool | None) -> None:

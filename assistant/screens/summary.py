@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -15,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from assistant.interview.flow import InterviewSettings
+from assistant.grading.feedback import COVERAGE_MARKS, colon, coverage_label, verdict_label
+from assistant.interview.flow import InterviewSettings, Mode
 from assistant.interview.lines import line
 from assistant.interview.summary import InterviewSummary, NextQuestion, summarize
 from assistant.knowledge.models import Lang
@@ -28,13 +30,13 @@ if TYPE_CHECKING:
 
 
 def _turn_row(turn: TurnRecord, number: int, lang: Lang) -> Text:
-    """One line per answer: number, score (or skipped / not graded), the question."""
+    """One line per answer: number, score and verdict (or skipped / not graded), the question."""
     if turn.skipped:
         score = line("skipped_label", lang)
     elif turn.grade is None:
         score = line("ungraded", lang)
     else:
-        score = f"{turn.grade.score:>3}"
+        score = f"{turn.grade.score:>3} {verdict_label(turn.grade.verdict, lang)}"
     prefix = "   ↳ " if turn.follow_up_of is not None else f"{number:>2}. "
     row = Text()
     row.append(prefix)
@@ -42,6 +44,22 @@ def _turn_row(turn: TurnRecord, number: int, lang: Lang) -> Text:
     row.append(turn.question_text)
     row.truncate(200, overflow="ellipsis")
     return row
+
+
+def _turn_details(turn: TurnRecord, lang: Lang) -> RenderableType:
+    """Under an answer's line: each key point covered, missed or contradicted, and the
+    reference (the mock summary: nothing was shown during the interview)."""
+    parts: list[RenderableType] = []
+    for result in turn.grade.key_points if turn.grade is not None else []:
+        mark, style = COVERAGE_MARKS[result.status]
+        label = coverage_label(result.status, lang)
+        row = Text()
+        row.append(f"{mark} {label}{colon(lang)} ", style=style)
+        row.append(result.text)
+        parts.append(row)
+    parts.append(Text(line("reference", lang) + colon(lang), style="bold"))
+    parts.append(Text(turn.reference_answer, style="dim"))
+    return Padding(Group(*parts), (0, 0, 1, 5))
 
 
 def _why_next(proposal: NextQuestion, lang: Lang) -> str:
@@ -87,7 +105,7 @@ class SummaryScreen(Screen[SummaryChoice]):
         lang: Lang = "fr" if detail and detail.session.lang == "fr" else "en"
         self.lang = lang
         relabel_bindings(
-            self, {"review": "review", "export": "export", "new": "new_interview"}, lang
+            self, {"review": "review", "export": "export_short", "new": "new_interview"}, lang
         )
         with VerticalScroll(id="summary"):
             yield Static(line("summary_title", lang), id="title", markup=False)
@@ -110,13 +128,27 @@ class SummaryScreen(Screen[SummaryChoice]):
 
     def _body(self, detail: SessionDetail, s: InterviewSummary, lang: Lang) -> RenderableType:
         bank = self.coach.bank
+        mock = detail.session.mode == Mode.MOCK.value
         parts: list[RenderableType] = []
         if s.overall is None:
             parts.append(Text(line("nothing_graded", lang), style="italic"))
         else:
-            parts.append(Text(f"{line('overall', lang)}: {s.overall:.0f}/100", style="bold"))
+            overall = f"{line('overall', lang)}{colon(lang)} {s.overall:.0f}/100"
+            parts.append(Text(overall, style="bold"))
+        counts = s.counts
         parts.append(
-            Text(line("answers_graded", lang, graded=s.graded, answered=s.answered), style="dim")
+            Text(
+                line(
+                    "summary_counts",
+                    lang,
+                    questions=counts.questions,
+                    follow_ups=counts.follow_ups,
+                    skipped=counts.skipped,
+                    graded=counts.graded,
+                    answers=counts.answers,
+                ),
+                style="dim",
+            )
         )
         if s.per_category:
             table = Table(box=None, padding=(0, 2, 0, 0), show_header=False)
@@ -126,15 +158,18 @@ class SummaryScreen(Screen[SummaryChoice]):
                 table.add_row(bank.category_title(cat, lang), f"{avg:.0f}")
             parts += [Text(""), Text(line("per_category", lang), style="bold"), table]
         parts += [Text(""), Text(line("your_answers", lang), style="bold")]
-        number = 0
+        # Numbered by question, as counted: one skipped and asked again keeps its number.
+        numbers: dict[str, int] = {}
         for turn in detail.turns:
             if turn.follow_up_of is None:
-                number += 1
-            parts.append(_turn_row(turn, number, lang))
+                numbers.setdefault(turn.question_id, len(numbers) + 1)
+            parts.append(_turn_row(turn, numbers.get(turn.question_id, 0), lang))
+            if mock and not turn.skipped:
+                parts.append(_turn_details(turn, lang))
         for key, best_or_worst in (("strongest", s.strongest), ("weakest", s.weakest)):
             if best_or_worst is not None:
                 row = Text()
-                row.append(f"{line(key, lang)}: {best_or_worst.score}  ", style="bold")
+                row.append(f"{line(key, lang)}{colon(lang)} {best_or_worst.score}  ", style="bold")
                 row.append(best_or_worst.question_text)
                 parts += [Text(""), row]
         if s.practise_next:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.grading.grade import Grade, Verdict
 
@@ -16,6 +17,59 @@ class SessionStatus(StrEnum):
     IN_PROGRESS = "in-progress"
     COMPLETED = "completed"
     ABANDONED = "abandoned"
+
+
+class CountedTurn(Protocol):
+    """What counting needs of a turn (a `TurnRecord`, or a row of the log)."""
+
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def follow_up_of(self) -> int | None: ...
+    @property
+    def skipped(self) -> bool: ...
+    @property
+    def score(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class TurnCounts:
+    """How many questions and answers a session holds: the one count every screen shows."""
+
+    turns: int = 0
+    """Every turn, follow-ups and skips included."""
+    questions: int = 0
+    """Main questions asked, each once (one skipped and asked again later counts once)."""
+    answered: int = 0
+    """Main questions whose last turn is an answer."""
+    skipped: int = 0
+    """Main questions whose last turn is a skip."""
+    follow_ups: int = 0
+    """Follow-up questions asked (answered or skipped)."""
+    answers: int = 0
+    """Answers given, follow-ups included (every turn not skipped)."""
+    graded: int = 0
+    """Of those answers, the ones that carry a grade."""
+
+
+def count_turns(turns: Iterable[CountedTurn]) -> TurnCounts:
+    """Count a session's turns, given in the order they were asked (the last turn of a main
+    question decides whether it was answered or skipped)."""
+    turns = list(turns)
+    last_main: dict[str, bool] = {}
+    for turn in turns:
+        if turn.follow_up_of is None:
+            last_main[turn.question_id] = turn.skipped
+    answers = [t for t in turns if not t.skipped]
+    return TurnCounts(
+        turns=len(turns),
+        questions=len(last_main),
+        answered=sum(not skipped for skipped in last_main.values()),
+        skipped=sum(last_main.values()),
+        follow_ups=sum(t.follow_up_of is not None for t in turns),
+        answers=len(answers),
+        graded=sum(t.score is not None for t in answers),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,6 +99,8 @@ class SessionSummary:
     answers not graded yet are left out); None when there is nothing to average."""
     duration: timedelta | None
     """From the start to the end, or to the last submitted answer while in progress."""
+    counts: TurnCounts = field(default_factory=TurnCounts)
+    """Questions, answers and grades, counted by `count_turns` (the counts above come from it)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +147,11 @@ class SessionDetail:
 
     session: SessionSummary
     turns: list[TurnRecord] = field(default_factory=list)
+
+    @property
+    def counts(self) -> TurnCounts:
+        """Questions, answers and grades of this session (see `count_turns`)."""
+        return count_turns(self.turns)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -34,7 +35,9 @@ from assistant.store.records import (
     SessionDetail,
     SessionStatus,
     SessionSummary,
+    TurnCounts,
     TurnRecord,
+    count_turns,
 )
 from assistant.store.tables import InterviewSession, QuestionState, Turn
 
@@ -414,27 +417,48 @@ class SessionStore:
         )
         totals = sa_select(
             col(Turn.session_id),
-            func.count(col(Turn.id)),
-            func.count(case((col(Turn.skipped).is_(False), 1))),
-            func.count(col(Turn.score)),
             func.avg(_SCORE_OR_SKIP),
             func.max(col(Turn.submitted_at)),
         ).group_by(col(Turn.session_id))
+        # What counting needs of each turn, in order: counted by `count_turns`, as every
+        # screen counts a session's detail.
+        facts = sa_select(
+            col(Turn.session_id),
+            col(Turn.question_id),
+            col(Turn.follow_up_of),
+            col(Turn.skipped),
+            col(Turn.score),
+        ).order_by(col(Turn.session_id), col(Turn.order), col(Turn.id))
         if status is not None:
             sessions = sessions.where(InterviewSession.status == status.value)
         if session_id is not None:
             sessions = sessions.where(InterviewSession.id == session_id)
             totals = totals.where(col(Turn.session_id) == session_id)
-        by_session = {row[0]: row[1:] for row in db.connection().execute(totals).all()}
-        no_turns = (0, 0, 0, None, None)
-        return [_summary(row, *by_session.get(row.id, no_turns)) for row in db.exec(sessions).all()]
+            facts = facts.where(col(Turn.session_id) == session_id)
+        connection = db.connection()
+        by_session = {row[0]: row[1:] for row in connection.execute(totals).all()}
+        turns_of: dict[int | None, list[_TurnFacts]] = defaultdict(list)
+        for sid, question_id, follow_up_of, skipped, score in connection.execute(facts).all():
+            turns_of[sid].append(_TurnFacts(question_id, follow_up_of, bool(skipped), score))
+        return [
+            _summary(row, count_turns(turns_of[row.id]), *by_session.get(row.id, (None, None)))
+            for row in db.exec(sessions).all()
+        ]
+
+
+@dataclass(frozen=True)
+class _TurnFacts:
+    """A turn as counting sees it (see `count_turns`)."""
+
+    question_id: str
+    follow_up_of: int | None
+    skipped: bool
+    score: int | None
 
 
 def _summary(
     row: InterviewSession,
-    turns: int,
-    answered: int,
-    graded: int,
+    counts: TurnCounts,
     average: float | None,
     last_submitted: datetime | None,
 ) -> SessionSummary:
@@ -452,11 +476,12 @@ def _summary(
         settings=json.loads(row.settings_json),
         model_id=row.model_id,
         bank_version=row.bank_version,
-        turn_count=turns,
-        answered_count=answered,
-        graded_count=graded,
+        turn_count=counts.turns,
+        answered_count=counts.answers,
+        graded_count=counts.graded,
         average_score=float(average) if average is not None else None,
         duration=max(until - started, timedelta(0)) if until is not None else None,
+        counts=counts,
     )
 
 
@@ -464,9 +489,7 @@ def _set_grade(row: Turn, grade: Grade | None) -> None:
     row.score = grade.score if grade is not None else None
     row.verdict = grade.verdict.value if grade is not None else None
     row.grade_json = json.dumps(grade.to_dict()) if grade is not None else None
-    row.contradicted = (
-        len(grade.contradicted) if grade is not None and grade.verifier_id else None
-    )
+    row.contradicted = len(grade.contradicted) if grade is not None and grade.verifier_id else None
 
 
 def _turn_record(row: Turn) -> TurnRecord:
