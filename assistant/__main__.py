@@ -315,7 +315,7 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One line per question, or full records as JSON; unchanged packs come from the cache."""
     settings = _settings(args)
-    report = load_bank_cached(_bank_dirs(settings), settings.cache_dir)
+    report = _bank_for_reading(settings)
     _print_problems(report, err)
     if (bad_names := check_names(args, report.bank, err)) is not None:
         return bad_names

@@ -32,8 +32,8 @@ from assistant.knowledge.loader import load_bank  # noqa: E402
 from bench.grading_quality import ordering  # noqa: E402
 
 GRID = {
-    "verified_weight_key_points": (0.45, 0.6, 0.75),
-    "contradiction_cost": (0.5, 1.0),
+    "verified_weight_key_points": (0.6, 0.75, 0.9, 1.0),
+    "contradiction_cost": (0.5, 1.0, 2.0),
     "contradicted_at": (0.4, 0.5),
     "entailed_at": (0.4, 0.5),
 }
@@ -75,7 +75,8 @@ def main() -> None:
         ok, total = found["wrong_below_vague"]  # type: ignore[misc]
         results.append((found["pairwise"], ok, found["adversarial"], values))
     print("  ".join(GRID) + "  ->  pairwise, wrong<vague, adversarial")
-    for pairwise, ok, adversarial, values in sorted(results, reverse=True)[:15]:
+    ranked = sorted(results, key=lambda r: (r[0] + r[1] / total, r[0]), reverse=True)
+    for pairwise, ok, adversarial, values in ranked[:15]:
         print(f"{values}  ->  {pairwise:.3f}  {ok}/{total}  {adversarial:.3f}")
 
 

@@ -275,6 +275,11 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
+    # The adapter is loaded onto whatever copy of the base the package installed: no local path.
+    config_path = args.out / "adapter_config.json"
+    adapter_config = json.loads(config_path.read_text(encoding="utf-8"))
+    adapter_config["base_model_name_or_path"] = "sentence-transformers/all-MiniLM-L6-v2"
+    config_path.write_text(json.dumps(adapter_config, indent=2, sort_keys=True) + "\n")
     weights = args.out / "adapter_model.safetensors"
     save_file({k: v.half().contiguous() for k, v in load_file(weights).items()}, weights)
     (args.out / "training.json").write_text(

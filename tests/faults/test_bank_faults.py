@@ -123,7 +123,12 @@ def test_kb_check_with_an_empty_kb_directory_names_it_and_fails(
     assert out.startswith("1 problem(s): 6 pack(s), 36 question(s)")
 
 
-def test_a_second_kb_list_on_an_unchanged_pack_does_not_parse_it_again(tmp_path: Path) -> None:
+def test_a_second_kb_list_on_an_unchanged_pack_does_not_parse_it_again(
+    tmp_path: Path, isolated_user_dirs: Path
+) -> None:
+    """Once the cache folder exists (the app or `kb check` made it), `kb list` keeps parsed
+    packs there; a read-only command never creates the folder itself (see test_readonly)."""
+    (isolated_user_dirs / "cache" / "mock-interview").mkdir(parents=True)
     packs = tmp_path / "packs"
     packs.mkdir()
     _pack(packs / "p.yaml", "listed-one")
