@@ -133,6 +133,8 @@ class InterviewScreen(Screen[int]):
         self.interview = interview
         self.session_id = session_id
         self.resumed = resumed
+        self._answer_entries: dict[int, TranscriptEntry] = {}
+        """Each answer on screen, by turn, until its grade underlines its evidence in it."""
         self.lang = interview.settings.lang
         self._order = 0
         self._waiting: list[PendingAnswer] = []
@@ -407,7 +409,9 @@ class InterviewScreen(Screen[int]):
             self._ask()
             return
         text = turn.answer
-        self.transcript.candidate(text)
+        entry = self.transcript.candidate(text)
+        if turn_id is not None:
+            self._answer_entries[turn_id] = entry
         self._last_answered = step
         if turn_id is None:
             # Graded once stored; no follow-up can hang on an answer not in the log.
@@ -582,7 +586,10 @@ class InterviewScreen(Screen[int]):
         saved_note = self._saved_notes.pop(pending.turn_id, None)
         if saved_note is not None:
             saved_note.remove()  # it said "will be graded": no longer true
+        entry = self._answer_entries.pop(pending.turn_id, None)
         if pending.show_feedback:
+            if entry is not None:  # the evidence of each key point, underlined where it was said
+                self.transcript.highlight(entry, pending.answer, event.grade)
             self.transcript.feedback(event.grade, self.lang)
             self.transcript.system(line("show_reference", self.lang))
         if pending.leads_on and not self._ending:
