@@ -17,8 +17,8 @@ _COVERAGE: dict[Coverage, dict[str, str]] = {
     Coverage.PARTIAL: {"en": "partly covered", "fr": "en partie couvert"},
     Coverage.MISSED: {"en": "missed", "fr": "manqué"},
     Coverage.CONTRADICTED: {
-        "en": "contradicted: you said the opposite",
-        "fr": "contredit : vous avez dit le contraire",
+        "en": "contradicted: you seem to say the opposite",
+        "fr": "contredit : vous semblez dire le contraire",
     },
 }
 

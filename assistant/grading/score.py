@@ -63,7 +63,7 @@ def _verified_point(
 ) -> PointScore:
     best_sim = candidates[0].similarity if candidates else 0.0
     pairs = list(zip(candidates, judgements, strict=True))
-    on_topic = [(c, j) for c, j in pairs if c.similarity >= p.partial_at]
+    on_topic = [(c, j) for c, j in pairs if c.similarity >= p.contradiction_min_similarity]
     entailing = max(pairs, key=lambda cj: cj[1].entailment, default=None)
     contradicting = max(on_topic, key=lambda cj: cj[1].contradiction, default=None)
     entail = entailing[1].entailment if entailing else 0.0

@@ -123,6 +123,14 @@ _LINES: dict[str, tuple[str, str]] = {
         "Erreurs fréquentes sur cette question",
     ),
     "show_reference": (
+        "A small model checked each key point against your words, and it can be wrong, "
+        "mostly about what contradicts: Ctrl+R shows the reference answer and the common "
+        "mistakes to check yours against.",
+        "Un petit modèle a confronté chaque point clé à vos mots, et il peut se tromper, "
+        "surtout sur ce qui contredit : Ctrl+R montre la réponse de référence et les erreurs "
+        "fréquentes pour vérifier la vôtre.",
+    ),
+    "show_reference_unverified": (
         "The score counts the ideas you covered, not whether each claim is right: "
         "Ctrl+R shows the reference answer and the common mistakes to check yours against.",
         "La note compte les idées couvertes, pas la justesse de chaque affirmation : "

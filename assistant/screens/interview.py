@@ -591,7 +591,8 @@ class InterviewScreen(Screen[int]):
             if entry is not None:  # the evidence of each key point, underlined where it was said
                 self.transcript.highlight(entry, pending.answer, event.grade)
             self.transcript.feedback(event.grade, self.lang)
-            self.transcript.system(line("show_reference", self.lang))
+            caveat = "show_reference" if event.grade.verifier_id else "show_reference_unverified"
+            self.transcript.system(line(caveat, self.lang))
         if pending.leads_on and not self._ending:
             self._awaiting_grade = False
             self.editor.read_only = False

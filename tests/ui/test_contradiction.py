@@ -65,4 +65,6 @@ async def test_a_contradicted_key_point_is_marked_and_its_span_underlined(
         body = card.content
         assert isinstance(body, Group)
         lines = [part.plain for part in body.renderables if isinstance(part, Text)]
-        assert any(line.startswith("≠ Contradicted: you said the opposite:") for line in lines)
+        assert any(
+            line.startswith("≠ Contradicted: you seem to say the opposite:") for line in lines
+        )
