@@ -32,10 +32,10 @@ from assistant.knowledge.loader import load_bank  # noqa: E402
 from bench.grading_quality import ordering  # noqa: E402
 
 GRID = {
-    "verified_weight_key_points": (0.6, 0.75, 0.9, 1.0),
-    "contradiction_cost": (0.5, 1.0, 2.0),
-    "contradicted_at": (0.4, 0.5),
-    "entailed_at": (0.4, 0.5),
+    "verified_weight_key_points": (0.6, 0.75, 0.9),
+    "contradiction_cost": (0.5, 1.0),
+    "entailment_none": (0.0, 0.1),
+    "entailment_full": (0.5, 0.7, 1.0),
 }
 
 
@@ -73,11 +73,25 @@ def main() -> None:
             scores[(r["question_id"], r["lang"])][r["level"]] = value
         found = ordering(scores)
         ok, total = found["wrong_below_vague"]  # type: ignore[misc]
-        results.append((found["pairwise"], ok, found["adversarial"], values))
-    print("  ".join(GRID) + "  ->  pairwise, wrong<vague, adversarial")
+        complete = [
+            min(result.score, 100)
+            for r, result in zip(
+                rows,
+                [
+                    score(s, a, v, params)
+                    for s, a, v in zip(screenings, alignments, verifications, strict=True)
+                ],
+                strict=True,
+            )
+            if r["level"] == "complete"
+        ]
+        results.append(
+            (found["pairwise"], ok, found["adversarial"], values, sum(complete) / len(complete))
+        )
+    print("  ".join(GRID) + "  ->  pairwise, wrong<vague, adversarial, mean complete")
     ranked = sorted(results, key=lambda r: (r[0] + r[1] / total, r[0]), reverse=True)
-    for pairwise, ok, adversarial, values in ranked[:15]:
-        print(f"{values}  ->  {pairwise:.3f}  {ok}/{total}  {adversarial:.3f}")
+    for pairwise, ok, adversarial, values, complete in ranked[:20]:
+        print(f"{values}  ->  {pairwise:.3f}  {ok}/{total}  {adversarial:.3f}  {complete:.0f}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,11 @@ class ScoringParameters:
     point (an NLI model calls merely different statements on the same topic contradictions).
     On the labelled set 0.42 or 0.5 flag as many right answers as wrong ones too, and put fewer
     wrong answers below vague ones (5 and 4 of 17, against 9), so the gate stays at 0.32."""
+    entailment_none: float = 0.0
+    """`score`: entailment probability that earns no credit (a ramp up to `entailment_full`)."""
+    entailment_full: float = 0.5
+    """`score`: entailment probability that earns full credit: the verifier is rarely sure of
+    a right paraphrase, so a complete answer would otherwise read as merely adequate."""
     contradiction_cost: float = 1.0
     """`score`: a key point's credit loses this times its contradiction probability (a missed
     one's is 0); 1.0 rather than 0.5 at weight 0.6 on the labelled set (wrong below vague 4 of
@@ -63,13 +68,12 @@ class ScoringParameters:
     """`score`: weight of whole-answer similarity."""
     weight_lexical: float = 0.40
     """`score`: weight of content-word overlap with the key points."""
-    verified_weight_key_points: float = 0.60
+    verified_weight_key_points: float = 0.75
     """`score`, with a verifier: weight of the verified key-point credit (the other two weights
-    keep their ratio and share the rest). Chosen by `bench/tune_verified.py` on the labelled
-    set: 0.9 puts 9 of 17 confidently wrong answers below the vague one (0.6: 4), but then a
-    complete answer averages about 50 on the held-out sets, so right answers are marked down
-    for the verifier's misses; 0.6 keeps complete answers strong and still halves the score of
-    a wrong one."""
+    keep their ratio and share the rest). Chosen with `entailment_full` and
+    `contradiction_cost` by `bench/tune_verified.py` on the labelled set: 9 of 17 confidently
+    wrong answers below the vague one (0.6 with a linear credit: 4), pairwise ordering 0.865,
+    and complete answers still average 79 (0.9 with a linear credit: 65)."""
     restated_question_similarity: float = 0.75
     """`score`: answer vs question similarity (raw) from which a restatement is confirmed..."""
     restated_novelty: float = 0.5

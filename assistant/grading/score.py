@@ -68,7 +68,7 @@ def _verified_point(
     contradicting = max(on_topic, key=lambda cj: cj[1].contradiction, default=None)
     entail = entailing[1].entailment if entailing else 0.0
     contra = contradicting[1].contradiction if contradicting else 0.0
-    credit = entail - p.contradiction_cost * contra
+    credit = _ramp(entail, p.entailment_none, p.entailment_full) - p.contradiction_cost * contra
     if contradicting and contra >= p.contradicted_at and contra > entail:
         return PointScore(Coverage.CONTRADICTED, credit, best_sim, *contradicting)
     if entailing and entail >= p.entailed_at:
