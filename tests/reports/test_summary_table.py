@@ -18,11 +18,11 @@ from tests.reports.sample_sessions import (
 )
 
 EXPECTED_ROWS = [
-    # number, question, score, verdict, covered, partly, missed
-    ["1", "What is MLOps?", "62", "Adequate", "1", "1", "1"],
-    ["↳", "How would you make training reproducible?", "40", "Partial", "1", "1", "1"],
-    ["2", "What is a feature store?", "—", "Skipped", "—", "—", "—"],
-    ["3", "What is a canary release?", "—", "not graded yet", "—", "—", "—"],
+    # number, question, score, verdict, covered, partly, missed, contradicted
+    ["1", "What is MLOps?", "62", "Adequate", "1", "1", "1", "0"],
+    ["↳", "How would you make training reproducible?", "40", "Partial", "1", "1", "1", "0"],
+    ["2", "What is a feature store?", "—", "Skipped", "—", "—", "—", "—"],
+    ["3", "What is a canary release?", "—", "not graded yet", "—", "—", "—", "—"],
 ]
 """`full_session()` at a glance: a graded question and its follow-up, a skip, an ungraded answer."""
 
@@ -66,7 +66,16 @@ def summary_tables(page: str) -> list[list[list[str]]]:
 def test_html_session_opens_with_a_summary_row_per_question_and_follow_up() -> None:
     page = render_report([full_session()], "html", generated_at=GENERATED_AT, tz=UTC)
     (table,) = summary_tables(page)
-    assert table[0] == ["#", "Question", "Score", "Verdict", "Covered", "Partly", "Missed"]
+    assert table[0] == [
+        "#",
+        "Question",
+        "Score",
+        "Verdict",
+        "Covered",
+        "Partly",
+        "Missed",
+        "Contradicted",
+    ]
     assert table[1:] == EXPECTED_ROWS
     # Above the questions, and the verdict coloured by its band.
     assert page.index('<table class="summary">') < page.index("<h3>")
@@ -79,8 +88,8 @@ def test_html_summary_follows_each_sessions_language_and_skips_empty_sessions() 
     tables = summary_tables(page)
     assert len(tables) == 2  # the empty session has no table, only its notice
     assert tables[1] == [
-        ["n°", "Question", "Note", "Verdict", "Couverts", "En partie", "Manqués"],
-        ["1", "What is MLOps?", "88", "Solide", "1", "1", "1"],
+        ["n°", "Question", "Note", "Verdict", "Couverts", "En partie", "Manqués", "Contredits"],
+        ["1", "What is MLOps?", "88", "Solide", "1", "1", "1", "0"],
     ]
 
 
@@ -113,8 +122,10 @@ def test_markdown_session_opens_with_the_same_summary_table() -> None:
     start = text.index("**Summary**")
     assert start < text.index("### Question 1.")
     table = text[start:].split("\n\n")[1].splitlines()
-    assert table[0] == "| # | Question | Score | Verdict | Covered | Partly | Missed |"
-    assert table[1] == "| --: | --- | --: | --- | --: | --: | --: |"
+    assert table[0] == (
+        "| # | Question | Score | Verdict | Covered | Partly | Missed | Contradicted |"
+    )
+    assert table[1] == "| --: | --- | --: | --- | --: | --: | --: | --: |"
     assert [row.strip("| ").split(" | ") for row in table[2:]] == EXPECTED_ROWS
 
 

@@ -147,7 +147,7 @@ async def test_resuming_before_the_model_is_ready_grades_the_earlier_answer_firs
         console = Console(width=200, record=True, file=io.StringIO())
         console.print(app.screen.query_one("#summary-body", Static).content)
         body = console.export_text()
-        assert "3 réponses notées sur 3" in body
+        assert "3 réponse(s) notée(s) sur 3" in body
 
 
 async def test_a_question_skipped_before_the_quit_still_comes_back_at_the_end(
