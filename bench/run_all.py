@@ -1,7 +1,7 @@
 """Run every benchmark in turn and print their numbers (`make bench`).
 
 Each script is run as its own process, so one's imports and caches do not favour another.
-The Mohler benchmark needs ../shared/benchmarks/mohler/mohler.csv and is skipped without it.
+The Mohler and Beetle benchmarks need ../shared/benchmarks/ and fail without it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ BENCH = Path(__file__).resolve().parent
 SCRIPTS = [
     "grading_quality.py",
     "grading_speed.py",
+    "grading_beetle.py",
     "grading_mohler.py",
     "startup.py",
+    "quit.py",
+    "large_pack.py",
     "export_all.py",
 ]
 
