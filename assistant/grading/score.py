@@ -1,11 +1,13 @@
 """Stage 5, `score`: from alignment and verification to a status per key point and a score.
 
 With a verifier, a key point is **contradicted** when an on-topic span says its opposite more
-surely than any span states it, **covered** when a span entails it, **partly covered** when the
-entailment is weak or only the similarity is high, else **missed**. Its credit is its best
-entailment probability less `contradiction_cost` times its contradiction probability, so a
-confidently wrong answer loses points instead of earning them for its vocabulary. Without a
-verifier, the similarity of the best span decides alone, as before verification existed.
+surely than any span states it (and that span is more like this key point than any other: one
+statement cannot contradict several points at once), **covered** when a span entails it,
+**partly covered** when the entailment is weak or only the similarity is high, else
+**missed**. Its credit is its entailment probability (full from `entailment_full`) less
+`contradiction_cost` times its contradiction probability, so a confidently wrong answer loses
+points instead of earning them for its vocabulary. Without a verifier, the similarity of the
+best span decides alone, as before verification existed.
 
 The score mixes the key points' credit with whole-answer similarity and content-word overlap;
 the screen's flags then multiply it down (restated question, keyword list, other language).
@@ -21,6 +23,7 @@ from assistant.grading.align import Alignment, Candidate
 from assistant.grading.grade import Coverage
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
 from assistant.grading.screen import Screening, content_overlap
+from assistant.grading.segment import Span
 from assistant.grading.verify import Judgement, Verification
 
 
@@ -59,11 +62,19 @@ def _ramp(value: float, low: float, high: float) -> float:
 
 
 def _verified_point(
-    candidates: tuple[Candidate, ...], judgements: tuple[Judgement, ...], p: ScoringParameters
+    candidates: tuple[Candidate, ...],
+    judgements: tuple[Judgement, ...],
+    mine: set[Span],
+    p: ScoringParameters,
 ) -> PointScore:
     best_sim = candidates[0].similarity if candidates else 0.0
     pairs = list(zip(candidates, judgements, strict=True))
-    on_topic = [(c, j) for c, j in pairs if c.similarity >= p.contradiction_min_similarity]
+    # A statement is about one key point: it can contradict only the one it is most like.
+    on_topic = [
+        (c, j)
+        for c, j in pairs
+        if c.similarity >= p.contradiction_min_similarity and c.span in mine
+    ]
     entailing = max(pairs, key=lambda cj: cj[1].entailment, default=None)
     contradicting = max(on_topic, key=lambda cj: cj[1].contradiction, default=None)
     entail = entailing[1].entailment if entailing else 0.0
@@ -89,6 +100,16 @@ def _similarity_point(candidates: tuple[Candidate, ...], p: ScoringParameters) -
     return PointScore(Coverage.MISSED, credit, sim)
 
 
+def _closest_point(alignment: Alignment) -> dict[Span, int]:
+    """For each candidate span, the key point it is most similar to."""
+    best: dict[Span, tuple[float, int]] = {}
+    for point, candidates in enumerate(alignment.candidates):
+        for candidate in candidates:
+            if candidate.span not in best or candidate.similarity > best[candidate.span][0]:
+                best[candidate.span] = (candidate.similarity, point)
+    return {span: point for span, (_, point) in best.items()}
+
+
 def score(
     screening: Screening,
     alignment: Alignment,
@@ -98,9 +119,12 @@ def score(
     """Score one answer from the outputs of the earlier stages."""
     p = params
     if verification.verified:
+        owners = _closest_point(alignment)
         points = tuple(
-            _verified_point(c, j, p)
-            for c, j in zip(alignment.candidates, verification.judgements, strict=True)
+            _verified_point(c, j, {span for span, o in owners.items() if o == i}, p)
+            for i, (c, j) in enumerate(
+                zip(alignment.candidates, verification.judgements, strict=True)
+            )
         )
         w_points = p.verified_weight_key_points
         rest = (1 - w_points) / (p.weight_whole + p.weight_lexical)
