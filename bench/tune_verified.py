@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.grading.align import Aligner  # noqa: E402
 from assistant.grading.backend import load_backend  # noqa: E402
+from assistant.grading.explain import explain  # noqa: E402
 from assistant.grading.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from assistant.grading.score import score  # noqa: E402
 from assistant.grading.screen import screen  # noqa: E402
@@ -66,25 +67,17 @@ def main() -> None:
     for values in itertools.product(*GRID.values()):
         params = replace(DEFAULT_PARAMETERS, **dict(zip(GRID, values, strict=True)))
         scores: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-        for r, s, a, v in zip(rows, screenings, alignments, verifications, strict=True):
-            result = score(s, a, v, params)
-            # explain caps a contradicted answer below "strong"
-            value = min(result.score, params.strong_at - 1) if result.contradicted else result.score
+        final = [
+            explain(s, seg, score(s, a, v, params), params=params).score
+            for s, seg, a, v in zip(
+                screenings, segmentations, alignments, verifications, strict=True
+            )
+        ]
+        for r, value in zip(rows, final, strict=True):
             scores[(r["question_id"], r["lang"])][r["level"]] = value
         found = ordering(scores)
         ok, total = found["wrong_below_vague"]  # type: ignore[misc]
-        complete = [
-            min(result.score, 100)
-            for r, result in zip(
-                rows,
-                [
-                    score(s, a, v, params)
-                    for s, a, v in zip(screenings, alignments, verifications, strict=True)
-                ],
-                strict=True,
-            )
-            if r["level"] == "complete"
-        ]
+        complete = [value for r, value in zip(rows, final, strict=True) if r["level"] == "complete"]
         results.append(
             (found["pairwise"], ok, found["adversarial"], values, sum(complete) / len(complete))
         )

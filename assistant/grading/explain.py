@@ -103,14 +103,4 @@ def explain(
         # Only a note: a two-word answer can be right (name the stack operations), but a score
         # from so little text is fragile and the candidate should say more.
         notes.append(Note(NoteCode.TOO_SHORT))
-    return Grade(
-        score=score,
-        verdict=verdict_for(score, params),
-        key_points=results,
-        notes=notes,
-        answer_lang=base.answer_lang,
-        reference_lang=base.reference_lang,
-        model_id=model_id,
-        bank_version=bank_version,
-        verifier_id=base.verifier_id,
-    )
+    return replace(base, score=score, verdict=verdict_for(score, params), notes=notes)

@@ -19,9 +19,9 @@ from assistant.grading.grade import Grade
 from assistant.grading.language import detect_language
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
 from assistant.grading.score import score
-from assistant.grading.screen import screen
+from assistant.grading.screen import bounded_prefix, screen
 from assistant.grading.target import GradingTarget
-from assistant.grading.verify import Verifier, verify_many
+from assistant.grading.verify import Verification, Verifier, verify_many
 from assistant.knowledge.models import Lang, Question
 
 if TYPE_CHECKING:
@@ -68,7 +68,9 @@ class Grader:
         `lang` is the language the question was asked in; it is used when the answer's own
         language cannot be detected (a keyword list, a few words).
         """
-        detected = detect_language(answer)
+        # Read the graded prefix only: the language of a huge paste is told from its start.
+        graded, _, _ = bounded_prefix(answer, self.params.max_graded_words)
+        detected = detect_language(graded)
         return self.grade(GradingTarget.from_question(question, detected or lang), answer)
 
     def warm_up(self, targets: Iterable[GradingTarget]) -> int:
@@ -95,7 +97,7 @@ class Grader:
         for i, (screening, segmentation) in enumerate(zip(screenings, segmentations, strict=True)):
             points = len(screening.target.points())
             alignment = alignments.get(i, Alignment(tuple(() for _ in range(points)), 0.0, 0.0))
-            verification = verifications.get(i) or verify_many(None, [("", [], alignment)])[0]
+            verification = verifications.get(i, Verification(()))
             scoring = score(screening, alignment, verification, p)
             grades.append(
                 explain(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.grading.language import FUNCTION_WORDS, detect_language, function_word_ratio, words
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
@@ -87,25 +87,18 @@ def screen(
         words_graded=words_graded,
     )
     if not graded.strip():
-        return Screening(target, answer, graded, None, empty=True)
+        return replace(base, empty=True)
     if is_dont_know(graded, params):
-        return Screening(
-            target, answer, graded, base.answer_lang, dont_know=True, words_total=words_total
-        )
+        return replace(base, dont_know=True)
     # A list is a fine answer when the reference is a list too (name the access specifiers).
     keyword_list = is_keyword_list(graded, params) and (
         function_word_ratio(target.reference) >= params.statement_function_ratio
     )
-    return Screening(
-        target=target,
-        answer=answer,
-        graded=graded,
-        answer_lang=base.answer_lang,
+    return replace(
+        base,
         keyword_list=keyword_list,
         echoes_question=restates_question(graded, target, params),
         too_short=words_total < params.too_short_words,
-        words_total=words_total,
-        words_graded=words_graded,
     )
 
 

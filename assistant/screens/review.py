@@ -174,8 +174,6 @@ _VERDICT_STYLES = {
     Verdict.NO_ANSWER: "bold red",
 }
 
-_MARKS = COVERAGE_MARKS
-
 
 @dataclass(frozen=True)
 class SessionColumn:
@@ -288,7 +286,7 @@ def attempt_renderable(attempt: QuestionAttempt, lang: Lang) -> RenderableType:
     if turn.grade is not None and turn.grade.key_points:
         parts.append(Text(""))
         for point in turn.grade.key_points:
-            mark, style = _MARKS[point.status]
+            mark, style = COVERAGE_MARKS[point.status]
             row = Text(f"{mark} ", style=style)
             row.append(point.text)
             parts.append(row)
