@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from startup import app_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 LOADED = "Grading model ready"
@@ -79,13 +81,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("tmux is needed: apt-get install tmux")
-    home = Path(tempfile.mkdtemp())
     env = {
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "HF_HUB_OFFLINE": "1",
-        "TERM": "xterm-256color",
+        **app_env(home := Path(tempfile.mkdtemp())),
         "PYTHONPATH": os.environ.get("PYTHONPATH", str(ROOT)),
     }
     time_to_quit(env, loaded=True)  # warm-up: files in the page cache, the bank cache built

@@ -49,14 +49,10 @@ def time_to_text(command: str, expected: str, env: dict[str, str], timeout: floa
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=11)
-    args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        sys.exit("tmux is needed: apt-get install tmux")
-    home = Path(tempfile.mkdtemp())
-    env = {
+def app_env(home: Path) -> dict[str, str]:
+    """The environment the app is timed in: its own user folders under `home`, offline, this
+    checkout's code."""
+    return {
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CACHE_HOME": str(home / "cache"),
         "XDG_CONFIG_HOME": str(home / "config"),
@@ -64,6 +60,16 @@ def main() -> None:
         "TERM": "xterm-256color",
         "PYTHONPATH": str(ROOT),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is needed: apt-get install tmux")
+    home = Path(tempfile.mkdtemp())
+    env = app_env(home)
     minimal = f"{BIN / 'python'} {ROOT / 'bench' / 'minimal_app.py'}"
     app = f"{BIN / 'python'} -m assistant --questions 3 --seed 1"
     # One warm-up of each, so both read their files from the page cache.
