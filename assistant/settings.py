@@ -93,6 +93,11 @@ class DatabaseUrl:
         return urlsplit(self.url)._replace(scheme="postgresql").geturl()
 
     @property
+    def user(self) -> str:
+        """The user name in the URL ('' when libpq is left to choose: the OS user)."""
+        return unquote(urlsplit(self.url).username or "")
+
+    @property
     def database(self) -> str:
         """The database's name on the server."""
         return unquote(urlsplit(self.url).path.strip("/"))

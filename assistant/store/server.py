@@ -118,7 +118,7 @@ def server_error(error: BaseException, url: DatabaseUrl) -> StoreError | None:
     state: str = getattr(pg_error, "sqlstate", None) or ""
     detail = " ".join(str(pg_error).split())
     lowered = detail.lower()
-    user = f"the user in the URL ({url.masked.split('://', 1)[-1].split('@')[0]})"
+    user = f'the user "{url.user}"' if url.user else "the default user (none in the URL)"
     if state in _AUTH or any(word in lowered for word in _AUTH_WORDS):
         message = (
             f"The PostgreSQL server refused {where}: authentication failed for {user} "
@@ -132,8 +132,8 @@ def server_error(error: BaseException, url: DatabaseUrl) -> StoreError | None:
     elif state in _GONE or state.startswith("08") or any(w in lowered for w in _UNREACHABLE_WORDS):
         message = (
             f"The PostgreSQL server of {where} cannot be reached ({detail}). Check that it is "
-            "running and that the host and port in the URL are right, then try again; an "
-            "answer given meanwhile is kept and stored once the server is back."
+            "running and that the host and port in the URL are right, then try again (an "
+            "answer given during an interview is kept, and stored once the server is back)."
         )
     elif state in _NO_RIGHT:
         message = (
