@@ -19,8 +19,8 @@ from assistant.screens.interview import InterviewScreen
 from assistant.settings import DatabaseUrl, Settings, data_dir, shipped_bank_dir
 from assistant.store import open_store
 from assistant.store.journal import AnswerJournal, journal_path
-from tests.faults.test_interview_faults import burst, notice, settle
 from tests.fakes import KeywordGrader
+from tests.faults.test_interview_faults import burst, notice, settle
 from tests.store.postgres_server import PASSWORD, PostgresMissing, PostgresServer
 from tests.ui.conftest import FrozenClock
 

@@ -9,6 +9,7 @@ runs the binaries as the current user, which fails as root.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -121,10 +122,8 @@ class PostgresServer:
 
     def remove(self) -> None:
         """Stop the server if it runs, and delete its directory."""
-        try:
+        with contextlib.suppress(RuntimeError):  # it was not running
             self.stop()
-        except RuntimeError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str, *, password: str = PASSWORD) -> str:

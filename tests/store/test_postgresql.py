@@ -111,9 +111,7 @@ def test_processes_migrating_one_database_at_once_apply_each_step_once(
     for attempt in range(3):
         url = postgres_server.create_database(f"race_{attempt}")
         barrier = context.Barrier(4)
-        processes = [
-            context.Process(target=_open_at_once, args=(url, barrier)) for _ in range(4)
-        ]
+        processes = [context.Process(target=_open_at_once, args=(url, barrier)) for _ in range(4)]
         for process in processes:
             process.start()
         for process in processes:
@@ -147,13 +145,9 @@ def test_a_plain_step_added_later_runs_on_postgresql(
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, later))
     open_store(postgres_url).close()
     with psycopg.connect(postgres_url.conninfo) as conn:
-        assert conn.execute("SELECT id, candidate FROM interview_session").fetchall() == [
-            (sid, "")
-        ]
+        assert conn.execute("SELECT id, candidate FROM interview_session").fetchall() == [(sid, "")]
         now = datetime.now(UTC)
         conn.execute("INSERT INTO mentor (name, added_at) VALUES ('ada', %s)", (now,))
-        assert conn.execute("SELECT id, name, added_at FROM mentor").fetchall() == [
-            (1, "ada", now)
-        ]
+        assert conn.execute("SELECT id, name, added_at FROM mentor").fetchall() == [(1, "ada", now)]
         versions = conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
     assert [v for (v,) in versions] == [*range(1, SCHEMA_VERSION + 1), later.version]
