@@ -151,3 +151,15 @@ def test_a_plain_step_added_later_runs_on_postgresql(
         assert conn.execute("SELECT id, name, added_at FROM mentor").fetchall() == [(1, "ada", now)]
         versions = conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
     assert [v for (v,) in versions] == [*range(1, SCHEMA_VERSION + 1), later.version]
+
+
+def test_without_server_binaries_the_tests_say_what_to_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The PostgreSQL tests fail (never skip) on a machine without the server, saying why."""
+    from tests.store import postgres_server
+
+    monkeypatch.setattr(postgres_server.shutil, "which", lambda name: None)
+    monkeypatch.setattr(postgres_server.glob, "glob", lambda pattern: [])
+    with pytest.raises(postgres_server.PostgresMissing, match="make test"):
+        postgres_server.server_binaries()
