@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean verifier
+.PHONY: run test lint bench clean verifier postgresql
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,7 +24,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check assistant tests bench verifier
 	$(BIN)/mypy assistant
 
-test: lint
+# The store tests start a real PostgreSQL server of their own (as the postgres OS user when run
+# as root); on a fresh Debian machine (the CI, as root) its binaries come from Debian's package.
+postgresql:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
+
+test: lint postgresql
 	HF_HUB_OFFLINE=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -37,7 +37,11 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
         help=f"extra question-pack directory (repeatable; also ${ENV_KB})",
     )
     parser.add_argument(
-        "--db", metavar="PATH", default=default, help=f"session database file (also ${ENV_DB})"
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
+        help="session database: a file (SQLite), or a shared PostgreSQL database as "
+        f"postgresql+psycopg://user:password@host:port/database (also ${ENV_DB})",
     )
     parser.add_argument(
         "--model",
@@ -232,9 +236,12 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        db=args.db, kb=args.kb, model=args.model, verifier=getattr(args, "verifier", None)
-    )
+    try:
+        return Settings.from_env(
+            db=args.db, kb=args.kb, model=args.model, verifier=getattr(args, "verifier", None)
+        )
+    except ValueError as exc:  # a --db (or $MOCK_INTERVIEW_DB) URL that is not PostgreSQL's
+        raise SystemExit(f"error: {exc}") from exc
 
 
 def _bank_dirs(settings: Settings) -> list[Path]:
@@ -343,7 +350,7 @@ def cmd_kb_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print every location the app reads or writes."""
     s = _settings(args)
-    print(f"database:      {s.db_path}", file=out)
+    print(f"database:      {s.db}", file=out)
     print(f"cache:         {s.cache_dir}", file=out)
     print(f"config:        {s.config_dir}", file=out)
     print(f"shipped bank:  {s.bank_dir}", file=out)
@@ -463,7 +470,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     settings = _settings(args)
     try:
-        store = open_store(settings.db_path, read_only=True, missing_ok=False)
+        store = open_store(settings.db, read_only=True, missing_ok=False)
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return 1
@@ -507,7 +514,7 @@ def _open_log(settings: Settings, *, read_only: bool = False) -> SessionStore:
     """
     from assistant.store import open_store
 
-    return open_store(settings.db_path, read_only=read_only)
+    return open_store(settings.db, read_only=read_only)
 
 
 def _bank_for_reading(settings: Settings) -> LoadReport:
@@ -582,7 +589,7 @@ def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
     if not review:
         # A wrong --db is told here, once, before the screen is taken over (sqlite3 alone).
         try:
-            check_log(settings.db_path)
+            check_log(settings.db)
         except StoreError as exc:
             print(f"error: {exc}", file=err)
             return 1

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 import platformdirs
 
 APP_NAME = "mock-interview"
 
 ENV_DB = "MOCK_INTERVIEW_DB"
-"""Overrides the database file."""
+"""Overrides the database: a file path (SQLite) or a `postgresql+psycopg://` URL."""
 ENV_KB = "MOCK_INTERVIEW_KB"
 """Extra question-pack directories, separated by os.pathsep."""
 ENV_MODEL = "MOCK_INTERVIEW_MODEL"
@@ -44,6 +47,108 @@ def shipped_bank_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "knowledge"
 
 
+_POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
+"""URL schemes read as PostgreSQL through psycopg 3; the first is the one SQLAlchemy is given."""
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A PostgreSQL database on a server, shared by a cohort: `postgresql+psycopg://...`.
+
+    `str()` gives the URL with its password masked, for every message a user may read.
+    """
+
+    url: str
+    """The URL as given, password included (never printed: see `masked`)."""
+
+    @classmethod
+    def parse(cls, text: str) -> DatabaseUrl:
+        """Read a PostgreSQL URL; ValueError (meant for the user) for any other scheme."""
+        scheme = text.partition("://")[0].lower()
+        if scheme not in _POSTGRES_SCHEMES:
+            raise ValueError(
+                f"the database URL {_masked(urlsplit(text))} is not supported: give a file path "
+                "(SQLite) or postgresql+psycopg://user:password@host:port/database"
+            )
+        parts = urlsplit(text)
+        if not parts.path.strip("/"):
+            raise ValueError(
+                f"the database URL {_masked(parts)} names no database: end it with /DATABASE"
+            )
+        return cls(parts._replace(scheme=_POSTGRES_SCHEMES[0]).geturl())
+
+    @property
+    def masked(self) -> str:
+        """The URL with `***` for its password."""
+        return _masked(urlsplit(self.url))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """What `sqlalchemy.create_engine` takes (the psycopg 3 driver)."""
+        return self.url
+
+    @property
+    def conninfo(self) -> str:
+        """What `psycopg.connect` takes: the same URL with libpq's own scheme."""
+        return urlsplit(self.url)._replace(scheme="postgresql").geturl()
+
+    @property
+    def user(self) -> str:
+        """The user name in the URL ('' when libpq is left to choose: the OS user)."""
+        return unquote(urlsplit(self.url).username or "")
+
+    @property
+    def database(self) -> str:
+        """The database's name on the server."""
+        return unquote(urlsplit(self.url).path.strip("/"))
+
+    @property
+    def journal_stem(self) -> str:
+        """A file name for this database's pending answers: user, host, port and database,
+        and a digest of the URL without its password (two URLs, two files); no password."""
+        parts = urlsplit(self.url)
+        bare = parts._replace(netloc=_netloc(parts, password=None)).geturl()
+        readable = (
+            f"{parts.username or ''}@{parts.hostname or ''}-{parts.port or ''}-{self.database}"
+        )
+        safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", readable).strip("._")[:80]
+        return f"postgresql-{safe}-{hashlib.sha256(bare.encode()).hexdigest()[:12]}"
+
+    def __str__(self) -> str:
+        return self.masked
+
+
+def _netloc(parts: SplitResult, *, password: str | None) -> str:
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    if parts.username is None:
+        return host
+    user = quote(unquote(parts.username), safe="")
+    return f"{user}:{password}@{host}" if password is not None else f"{user}@{host}"
+
+
+def _masked(parts: SplitResult) -> str:
+    try:
+        secret = "***" if parts.password is not None else None
+        return parts._replace(netloc=_netloc(parts, password=secret)).geturl()
+    except ValueError:  # a malformed port: show no netloc at all rather than a password
+        return parts._replace(netloc="***").geturl()
+
+
+DatabaseTarget = Path | DatabaseUrl
+"""Where the session log is: an SQLite file, or a PostgreSQL database on a server."""
+
+
+def database_target(text: str | Path) -> DatabaseTarget:
+    """A `--db` value: a `scheme://` URL is a server database, anything else a file path."""
+    if isinstance(text, str) and "://" in text:
+        return DatabaseUrl.parse(text)
+    return Path(text).expanduser()
+
+
 def _env_paths(name: str) -> tuple[Path, ...]:
     raw = os.environ.get(name, "")
     return tuple(Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip())
@@ -53,8 +158,8 @@ def _env_paths(name: str) -> tuple[Path, ...]:
 class Settings:
     """Everything the app needs to know about where things are and which model grades."""
 
-    db_path: Path
-    """The SQLite session log."""
+    db: DatabaseTarget
+    """The session log: an SQLite file, or a PostgreSQL database (a URL)."""
     cache_dir: Path
     """Embedding cache directory."""
     config_dir: Path
@@ -78,14 +183,13 @@ class Settings:
         model: str | None = None,
         verifier: str | None = None,
     ) -> Settings:
-        """Settings from command-line values, then environment variables, then defaults."""
-        db_path = Path(db) if db else None
-        if db_path is None and os.environ.get(ENV_DB):
-            db_path = Path(os.environ[ENV_DB])
-        if db_path is None:
-            db_path = data_dir() / "sessions.db"
+        """Settings from command-line values, then environment variables, then defaults.
+
+        Raises ValueError (meant for the user) for a database URL that is not PostgreSQL's.
+        """
+        given = db or os.environ.get(ENV_DB)
         return cls(
-            db_path=db_path.expanduser(),
+            db=database_target(given) if given else data_dir() / "sessions.db",
             cache_dir=cache_dir(),
             config_dir=config_dir(),
             bank_dir=shipped_bank_dir(),

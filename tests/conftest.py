@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.verify import CrossEncoderVerifier
+from assistant.settings import DatabaseUrl
+from tests.store.postgres_server import PostgresMissing, PostgresServer
 
 REPO = Path(__file__).resolve().parent.parent
 """The project root."""
@@ -52,3 +55,31 @@ def verifier() -> CrossEncoderVerifier:
     loaded = load_verifier()
     assert loaded is not None
     return loaded
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run, in a temporary directory (see postgres_server).
+
+    Missing binaries fail the test, never skip it: the PostgreSQL backend must be exercised.
+    """
+    try:
+        server = PostgresServer()
+    except PostgresMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[DatabaseUrl]:
+    """A new, empty database on the run's server for this test alone; dropped after it."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    url = DatabaseUrl.parse(postgres_server.create_database(name))
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(name)

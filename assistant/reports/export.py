@@ -134,7 +134,7 @@ def export_command(
     if chosen != 1:
         print("error: give exactly one of SESSION_ID, --last or --all", file=err)
         return 2
-    protected = _database_files(store.path)
+    protected = _database_files(store.path) if isinstance(store.path, Path) else {}
     if output is not None:
         try:
             check_output_path(output, replace=force, protected=protected)

@@ -1,4 +1,8 @@
-"""The SQLite file behind the session log: connections, locking, and errors told to the user."""
+"""The SQLite file behind the session log: connections, locking, and errors told to the user.
+
+A server database (a URL) is `server`'s: `check_log`, `store_error` and `user_facing_errors`
+hand it over, so callers need not ask which backend they have.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.settings import ENV_DB
+from assistant.settings import ENV_DB, DatabaseTarget, DatabaseUrl
 from assistant.store.errors import NoSessionLogError, StoreError
 from assistant.store.migrations import (
     ForeignDatabaseError,
@@ -140,13 +144,19 @@ def is_empty_log(path: Path) -> bool:
         return True
 
 
-def check_log(path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+def check_log(path: DatabaseTarget, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     """Raise StoreError if `path` cannot be the session log; reads it only, with sqlite3 alone.
 
     Cheap enough to run before the app starts, so a wrong --db is told once on the terminal: a
     folder or a file in the way, a damaged file, another program's database, a newer schema.
-    A missing or empty file is fine: the app makes the log there.
+    A missing or empty file is fine: the app makes the log there. A server database is
+    connected to (psycopg alone): unreachable, refused, missing, foreign or newer is told.
     """
+    if isinstance(path, DatabaseUrl):
+        from assistant.store.server import check_server
+
+        check_server(path)
+        return
     error = location_error(path)
     if error is not None:
         raise error
@@ -220,12 +230,16 @@ def _sqlite_error(error: BaseException) -> sqlite3.Error | None:
 
 
 def store_error(
-    error: BaseException, path: Path, *, busy_timeout: float, reading: bool = False
+    error: BaseException, path: DatabaseTarget, *, busy_timeout: float, reading: bool = False
 ) -> StoreError | None:
     """The user-facing error for a failure on `path`, or None when it is not a database failure.
 
     `reading`: the file was opened to be read only, so a failure to open it is not about writing.
     """
+    if isinstance(path, DatabaseUrl):
+        from assistant.store.server import server_error
+
+        return server_error(error, path)
     if isinstance(error, NewerSchemaError):
         return StoreError(
             f"The session log {path} was written by a newer mock-interview (schema version "
@@ -273,7 +287,9 @@ def store_error(
 
 
 @contextmanager
-def user_facing_errors(path: Path, *, busy_timeout: float, reading: bool = False) -> Iterator[None]:
+def user_facing_errors(
+    path: DatabaseTarget, *, busy_timeout: float, reading: bool = False
+) -> Iterator[None]:
     """Turn database failures on `path` inside the block into `StoreError`."""
     try:
         yield

@@ -1,17 +1,18 @@
-"""The one error the session log raises: it names the file and says what the user can do."""
+"""The one error the session log raises: it names the file (or the server database's URL, its
+password masked) and says what the user can do."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from assistant.settings import DatabaseTarget
 
 
 class StoreError(Exception):
     """The session log cannot be opened or written; the message is meant for the user."""
 
-    def __init__(self, message: str, *, path: Path) -> None:
+    def __init__(self, message: str, *, path: DatabaseTarget) -> None:
         super().__init__(message)
         self.path = path
-        """The database file concerned."""
+        """The database file concerned, or the server database's URL."""
 
 
 class NoSessionLogError(StoreError):

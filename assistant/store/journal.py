@@ -1,7 +1,9 @@
 """Answers the session log could not store yet, kept in a journal file beside it until they are.
 
 When the database cannot be written (locked by another program beyond the busy timeout, a full
-disk, a read-only file), an answer is appended to `<db>.pending.jsonl` and fsynced before the
+disk, a read-only file, a database server stopped or unreachable), an answer is appended to
+`<db>.pending.jsonl` (for a server database, a file in the user data folder named after its URL,
+see `journal_path`) and fsynced before the
 editor lets it go, so quitting the app loses nothing. The app stores the journal's answers as soon
 as the database is writable again, and replays whatever is left on its next start; an answer is
 removed from the journal only once it is in the database. Storing is idempotent, so a crash
@@ -23,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.settings import DatabaseTarget, DatabaseUrl, data_dir
 from assistant.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -32,8 +35,11 @@ JOURNAL_SUFFIX = ".pending.jsonl"
 """Appended to the database file's name to name its journal."""
 
 
-def journal_path(db_path: Path) -> Path:
-    """The journal beside the database file `db_path`."""
+def journal_path(db_path: DatabaseTarget) -> Path:
+    """The journal beside the database file `db_path`; for a server database, a file in the
+    user data folder named after its user, host, port and database (never its password)."""
+    if isinstance(db_path, DatabaseUrl):
+        return data_dir() / f"{db_path.journal_stem}{JOURNAL_SUFFIX}"
     return db_path.with_name(db_path.name + JOURNAL_SUFFIX)
 
 
@@ -107,6 +113,8 @@ class AnswerJournal:
         """Add one answer and fsync it; raises JournalError if it may not be on disk."""
         line = (turn.to_json() + "\n").encode("utf-8")
         try:
+            # A server database's journal is the first file of the user data folder.
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             size = os.fstat(fd).st_size

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.knowledge.scheduler import LearningState
+from assistant.settings import DatabaseTarget
 
 _QUERY = (
     "SELECT question_id, attempts, last_score, best_score, last_reviewed_at, due_at, card_json "
@@ -24,9 +25,13 @@ def _utc(text: str) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def peek_learning_states(db_path: Path) -> dict[str, LearningState]:
-    """The learning states in `db_path`; empty when the file is missing or cannot be read."""
-    if not db_path.is_file():
+def peek_learning_states(db_path: DatabaseTarget) -> dict[str, LearningState]:
+    """The learning states in `db_path`; empty when the file is missing or cannot be read.
+
+    A server database is not peeked at (that would mean loading its driver before the first
+    question): the first questions are chosen as for a new candidate.
+    """
+    if not isinstance(db_path, Path) or not db_path.is_file():
         return {}
     try:
         conn = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)

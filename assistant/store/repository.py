@@ -13,12 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sqlalchemy import Engine, case, func
+from sqlalchemy import Engine, case, func, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from assistant.grading.grade import Grade
 from assistant.knowledge.scheduler import LearningState, as_utc, review
+from assistant.settings import DatabaseTarget, DatabaseUrl
 from assistant.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     WRITE,
@@ -27,7 +28,7 @@ from assistant.store.database import (
     location_error,
     user_facing_errors,
 )
-from assistant.store.errors import StoreError
+from assistant.store.errors import NoSessionLogError, StoreError
 from assistant.store.migrations import checked_version, upgrade
 from assistant.store.records import (
     CategoryPoint,
@@ -60,7 +61,7 @@ def _from_db(when: datetime) -> datetime:
 
 
 def open_store(
-    db_path: Path,
+    db_path: DatabaseTarget,
     *,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     read_only: bool = False,
@@ -78,7 +79,13 @@ def open_store(
     copy only. A missing or empty file reads as a log with no session, unless `missing_ok` is
     False: then NoSessionLogError says there is no session yet. The first write (deleting a
     session from the review screen) opens the file for writing.
+
+    A `DatabaseUrl` opens a PostgreSQL database on a server (see `server`): the same schema and
+    calls. There is no copy to read there: `read_only` reads the database itself, and an empty
+    database (no schema yet) is the "no session yet" case.
     """
+    if isinstance(db_path, DatabaseUrl):
+        return _open_server_store(db_path, read_only=read_only, missing_ok=missing_ok)
     path = Path(db_path).expanduser().absolute()
     if read_only:
         snapshot = Snapshot(path, busy_timeout=busy_timeout, missing_ok=missing_ok)
@@ -114,6 +121,30 @@ def open_store(
     return SessionStore(engine, path, busy_timeout=busy_timeout)
 
 
+def _open_server_store(url: DatabaseUrl, *, read_only: bool, missing_ok: bool) -> SessionStore:
+    """`open_store` on a PostgreSQL database: checked, brought to this schema, then engined."""
+    from assistant.store.server import connect, create_server_engine, server_error
+
+    try:
+        with connect(url) as conn:
+            if read_only and not missing_ok and checked_version(conn) == 0:
+                raise NoSessionLogError(
+                    f"No sessions yet: the database {url} is empty. Run an interview first, or "
+                    "pass --db with the session log to read.",
+                    path=url,
+                )
+            # Two processes starting together: the second waits for the first (advisory lock).
+            upgrade(conn)
+    except StoreError:
+        raise
+    except Exception as error:
+        translated = server_error(error, url)
+        if translated is None:
+            raise
+        raise translated from error
+    return SessionStore(create_server_engine(url), url, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+
+
 class SessionStore:
     """Every interview session and turn, and the learning state derived from them.
 
@@ -124,7 +155,7 @@ class SessionStore:
     def __init__(
         self,
         engine: Engine,
-        path: Path,
+        path: DatabaseTarget,
         *,
         busy_timeout: float,
         snapshot: Snapshot | None = None,
@@ -135,7 +166,7 @@ class SessionStore:
         self._snapshot = snapshot
         self._switching = threading.Lock()
         self.path = path
-        """The database file."""
+        """The database file, or the server database's URL (`str()` masks its password)."""
 
     @property
     def read_only(self) -> bool:
@@ -272,7 +303,8 @@ class SessionStore:
             db.exec(delete(Turn).where(col(Turn.session_id) == session_id))
             db.delete(row)
             db.flush()
-            for question_id in question_ids:
+            # Sorted: two deletions lock shared questions in one order (no deadlock).
+            for question_id in sorted(question_ids):
                 _rebuild_learning_state(db, question_id)
             return True
 
@@ -512,8 +544,28 @@ def _turn_record(row: Turn) -> TurnRecord:
     )
 
 
+_QUESTION_LOCKS = 0x71737461  # "qsta"
+"""First key of the PostgreSQL advisory locks on one question's learning state."""
+
+
+def _lock_question(db: Session, question_id: str) -> None:
+    """Hold the question's learning state until the transaction ends, on PostgreSQL.
+
+    Two candidates answering the same question at once would both read its turns without the
+    other's, then both insert its state (a duplicate key) or one overwrite the other. SQLite
+    needs nothing: a write transaction there holds the whole file (BEGIN IMMEDIATE).
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:question))"),
+            {"space": _QUESTION_LOCKS, "question": question_id},
+        )
+
+
 def _rebuild_learning_state(db: Session, question_id: str) -> None:
     """Replay the question's reviews in time order: a late grade or a deleted session is exact."""
+    # Locked before reading: the turns read then include every one committed before us.
+    _lock_question(db, question_id)
     reviews = db.exec(
         select(Turn.score, Turn.submitted_at)
         .where(

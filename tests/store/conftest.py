@@ -1,4 +1,8 @@
-"""Fixtures for the session log tests: a store on a temporary file and grades to record."""
+"""Fixtures for the session log tests: a store on each backend and grades to record.
+
+`store` (and what builds on it) runs each test twice: on a temporary SQLite file and on a fresh
+database of the run's PostgreSQL server. A module that tests the file alone overrides `backend`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,11 @@ from typing import Any, Protocol
 import pytest
 
 from assistant.grading.grade import Coverage, Grade, KeyPointResult, Note, NoteCode, Verdict
+from assistant.settings import DatabaseTarget
 from assistant.store import SessionStore, open_store
+
+BACKENDS = ("sqlite", "postgresql")
+"""Every backend the repository runs on."""
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 """A fixed start time, so dates and durations in assertions are exact."""
@@ -49,9 +57,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "sessions.db"
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend under test: each test using `store` runs on both."""
+    chosen: str = request.param
+    return chosen
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SessionStore]:
-    with open_store(db_path) as opened:
+def target(backend: str, request: pytest.FixtureRequest) -> DatabaseTarget:
+    """Where the store is: the SQLite file `db_path`, or a fresh PostgreSQL database."""
+    name = "db_path" if backend == "sqlite" else "postgres_url"
+    where: DatabaseTarget = request.getfixturevalue(name)
+    return where
+
+
+@pytest.fixture
+def store(target: DatabaseTarget) -> Iterator[SessionStore]:
+    with open_store(target) as opened:
         yield opened
 
 

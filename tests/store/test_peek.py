@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from assistant.grading.grade import Grade, Verdict
+from assistant.settings import DatabaseUrl
 from assistant.store import SessionStore
 from assistant.store.peek import peek_learning_states
+
+
+@pytest.fixture
+def backend() -> str:
+    """Peeking reads an SQLite file; a server database is not peeked at (see the next test)."""
+    return "sqlite"
+
+
+def test_a_server_database_is_not_peeked_at(postgres_url: DatabaseUrl) -> None:
+    """No driver is loaded before the first question: a URL peeks as a new candidate."""
+    assert peek_learning_states(postgres_url) == {}
 
 
 def test_peek_reads_what_the_store_wrote(store: SessionStore) -> None:

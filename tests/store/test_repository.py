@@ -1,15 +1,15 @@
-"""The repository methods, each on a temporary database file."""
+"""The repository methods, each on a temporary SQLite file and on a PostgreSQL database."""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from assistant.grading.grade import Grade, Verdict
 from assistant.knowledge.scheduler import review
+from assistant.settings import DatabaseTarget
 from assistant.store import SessionStatus, SessionStore, open_store
 from tests.store.conftest import T0, NewSession, RecordTurn, make_grade
 
@@ -78,12 +78,12 @@ def test_a_turn_comes_back_exactly_as_recorded(
 
 
 def test_a_turn_is_committed_before_record_turn_returns(
-    store: SessionStore, db_path: Path, new_session: NewSession, record: RecordTurn
+    store: SessionStore, target: DatabaseTarget, new_session: NewSession, record: RecordTurn
 ) -> None:
     session_id = new_session()
     turn_id = record(session_id, "q1")
 
-    with open_store(db_path) as other:
+    with open_store(target) as other:
         detail = other.get_session(session_id)
 
     assert detail is not None

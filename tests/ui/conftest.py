@@ -43,7 +43,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def store(settings: Settings) -> Iterator[SessionStore]:
     """A fresh session log on a temporary file."""
-    s = open_store(settings.db_path)
+    s = open_store(settings.db)
     yield s
     s.close()
 

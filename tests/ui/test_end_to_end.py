@@ -24,7 +24,7 @@ async def test_whole_interview_with_the_real_grader(
 ) -> None:
     """Start, a hint, a weak answer, the follow-up it earns, a good answer, a skip, the summary."""
     settings = Settings.from_env(db=tmp_path / "e2e.db")
-    store: SessionStore = open_store(settings.db_path)
+    store: SessionStore = open_store(settings.db)
 
     def real_grader() -> Grader:
         return Grader(backend, EmbeddingCache(tmp_path / "cache"), bank_report.bank.version)
@@ -69,7 +69,7 @@ async def test_whole_interview_with_the_real_grader(
         assert isinstance(app.screen, SummaryScreen)
 
     store.close()
-    reopened = open_store(settings.db_path)
+    reopened = open_store(settings.db)
     (session,) = reopened.list_sessions()
     assert session.status.value == "completed"
     assert session.model_id == "all-MiniLM-L6-v2"

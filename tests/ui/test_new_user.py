@@ -327,7 +327,7 @@ async def test_an_empty_session_left_by_a_killed_run_is_dropped_at_start(
     app = make_app(
         settings,
         bank_report,
-        lambda: open_store(settings.db_path),
+        lambda: open_store(settings.db),
         grader_loader=KeywordGrader,
         clock=FrozenClock(),
     )
