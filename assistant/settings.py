@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,6 +50,8 @@ def shipped_bank_dir() -> Path:
 
 def os_user() -> str:
     """The OS user's login name, or "candidate" when the system cannot tell."""
+    import getpass  # imported only when no name is given (a millisecond of start-up)
+
     try:
         return getpass.getuser() or "candidate"
     except (OSError, KeyError, ImportError):  # no login name, no passwd entry (containers)

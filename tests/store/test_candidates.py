@@ -94,6 +94,7 @@ def test_learning_state_and_scheduling_are_each_candidate_s_own(
     assert alice.learning_states()["q1"].last_score == 90
     assert bob.learning_states()["q1"].last_score == 10
     assert alice.learning_states()["q1"].attempts == 1
+    assert bob.learning_states()["q1"].attempts == 1  # alice's answer is not bob's review
     # The peek before the store opens (first question sooner) reads the same per candidate.
     assert peek_learning_states(alice.path, "alice") == alice.learning_states()
     assert peek_learning_states(alice.path, "bob") == bob.learning_states()
