@@ -19,7 +19,15 @@ from assistant.interview.flow import Mode
 from assistant.knowledge.bank_cache import PackFileCache, load_bank_cached
 from assistant.knowledge.loader import Bank, LoadReport, load_bank, pack_files
 from assistant.knowledge.models import LANGS, dump
-from assistant.settings import ENV_DB, ENV_KB, ENV_MODEL, ENV_VERIFIER, Settings
+from assistant.settings import (
+    ENV_CANDIDATE,
+    ENV_DB,
+    ENV_KB,
+    ENV_MODEL,
+    ENV_VERIFIER,
+    ROLES_FILE,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
@@ -58,6 +66,17 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
     )
 
 
+def _candidate_option(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    """`--candidate NAME`, on the commands that start or review sessions."""
+    parser.add_argument(
+        "--candidate",
+        metavar="NAME",
+        default=argparse.SUPPRESS if sub else None,
+        help=f"who is practising: sessions are recorded and listed under this name "
+        f"(default: your OS user name; also ${ENV_CANDIDATE})",
+    )
+
+
 class CommandParser(argparse.ArgumentParser):
     """A parser whose errors come first and short: the error, then where its usage is.
 
@@ -78,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "opens the start screen; with interview options, starts the interview at once.",
     )
     _common(parser, sub=False)
+    _candidate_option(parser, sub=False)
     interview = parser.add_argument_group(
         "interview", "given any of these, the interview starts at once, skipping the start screen"
     )
@@ -162,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("session_id", nargs="?", type=int, help="the session to export")
     which.add_argument("--last", action="store_true", help="the newest session")
     which.add_argument("--all", action="store_true", help="every session")
+    which.add_argument(
+        "--cohort",
+        action="store_true",
+        help="the cohort report: every candidate, the questions failed most (mentors only)",
+    )
     export.add_argument(
         "--format",
         choices=("md", "html", "json", "csv"),
@@ -177,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _common(export)
+    _candidate_option(export)
 
     review = _command(
         sub,
@@ -184,8 +210,17 @@ def build_parser() -> argparse.ArgumentParser:
         "open the review screen on past sessions",
         description="Browse, filter and export past sessions; nothing is written unless a "
         "session is deleted.",
+        epilog=f"--cohort is for mentors: those named in {ROLES_FILE} in the config folder "
+        '(`mentors = ["alice"]`), or in the log\'s mentor table. Exit status 3 for others.',
+    )
+    review.add_argument(
+        "--cohort",
+        action="store_true",
+        help="print every candidate's standing and the questions the group fails most "
+        "(mentors only), instead of opening the screen",
     )
     _common(review)
+    _candidate_option(review)
     return parser
 
 
@@ -238,7 +273,11 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
 def _settings(args: argparse.Namespace) -> Settings:
     try:
         return Settings.from_env(
-            db=args.db, kb=args.kb, model=args.model, verifier=getattr(args, "verifier", None)
+            db=args.db,
+            kb=args.kb,
+            model=args.model,
+            verifier=getattr(args, "verifier", None),
+            candidate=getattr(args, "candidate", None),
         )
     except ValueError as exc:  # a --db (or $MOCK_INTERVIEW_DB) URL that is not PostgreSQL's
         raise SystemExit(f"error: {exc}") from exc
@@ -393,6 +432,8 @@ def _run_command(argv: Sequence[str] | None) -> int:
         return cmd_grade(args, out, err)
     if args.command == "export":
         return cmd_export(args, out, err)
+    if args.command == "review" and args.cohort:
+        return cmd_review_cohort(args, out, err)
     return run_app(args, err, review=args.command == "review")
 
 
@@ -466,14 +507,16 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Export one, the last, or every session as Markdown, HTML, JSON or CSV."""
     from assistant.reports import export_command
-    from assistant.store import StoreError, open_store
+    from assistant.store import StoreError
 
     settings = _settings(args)
     try:
-        store = open_store(settings.db, read_only=True, missing_ok=False)
+        store = _open_log(settings, read_only=True, missing_ok=False)
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return 1
+    if args.cohort:
+        return _export_cohort(args, store, out, err)
     bank = _bank_for_reading(settings).bank
     with store:
         return export_command(
@@ -488,6 +531,48 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bank=bank,
             force=args.force,
         )
+
+
+def _export_cohort(args: argparse.Namespace, store: SessionStore, out: TextIO, err: TextIO) -> int:
+    """`export --cohort`: the cohort report, for a mentor (exit status 3 for anyone else)."""
+    from datetime import UTC, datetime
+
+    from assistant.reports.cohort import export_cohort
+
+    with store:
+        return export_cohort(
+            store,
+            args.format,
+            output=args.output,
+            out=out,
+            err=err,
+            generated_at=datetime.now(UTC),
+            force=args.force,
+        )
+
+
+def cmd_review_cohort(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`review --cohort`: every candidate and the questions failed most, as text; mentors only
+    (exit status 3 for anyone else, saying how to become one)."""
+    from assistant.reports.cohort import cohort_text, refuse
+    from assistant.store import StoreError
+    from assistant.store.repository import NotAMentorError
+
+    settings = _settings(args)
+    try:
+        store = _open_log(settings, read_only=True)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    with store:
+        try:
+            out.write(cohort_text(store.cohort()))
+        except NotAMentorError:
+            return refuse(store, err, settings.config_dir)
+        except StoreError as exc:
+            print(f"error: {exc}", file=err)
+            return 1
+    return 0
 
 
 def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices | None:
@@ -507,14 +592,22 @@ def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices |
     return command_line_choices(flags, settings.config_dir)
 
 
-def _open_log(settings: Settings, *, read_only: bool = False) -> SessionStore:
-    """Open the session log (imports SQLModel: kept out of start-up).
+def _open_log(
+    settings: Settings, *, read_only: bool = False, missing_ok: bool = True
+) -> SessionStore:
+    """Open the session log as the settings' candidate (imports SQLModel: kept out of start-up).
 
     `read_only` (review): nothing is created or changed until the user deletes a session.
     """
     from assistant.store import open_store
 
-    return open_store(settings.db, read_only=read_only)
+    return open_store(
+        settings.db,
+        read_only=read_only,
+        missing_ok=missing_ok,
+        candidate=settings.candidate,
+        mentor=settings.is_configured_mentor,
+    )
 
 
 def _bank_for_reading(settings: Settings) -> LoadReport:

@@ -351,7 +351,7 @@ class InterviewApp(App[None]):
         else:
             from assistant.store.peek import peek_learning_states
 
-            states = peek_learning_states(self.settings.db)
+            states = peek_learning_states(self.settings.db, self.settings.candidate)
         picked = pick_questions(
             self.candidate_questions(settings),
             self.bank.categories,

@@ -415,7 +415,7 @@ async def test_every_key_is_in_the_footer_or_the_palette(
             if (b.id or "").startswith("review.") and not b.show
         }
         offered = {action for _, _, action in screen.palette_only_keys()}
-        assert hidden == offered == {"reverse", "progress"}
+        assert hidden == offered == {"reverse", "progress", "cohort"}
         # Filter, once a hidden `f`, is in the footer.
         assert screen.active_bindings["f"].binding.show
         # The palette finds Reverse and runs it.

@@ -134,7 +134,7 @@ def export_command(
     if chosen != 1:
         print("error: give exactly one of SESSION_ID, --last or --all", file=err)
         return 2
-    protected = _database_files(store.path) if isinstance(store.path, Path) else {}
+    protected = database_files(store.path) if isinstance(store.path, Path) else {}
     if output is not None:
         try:
             check_output_path(output, replace=force, protected=protected)
@@ -164,7 +164,7 @@ def export_command(
     return 0
 
 
-def _database_files(database: Path) -> dict[Path, str]:
+def database_files(database: Path) -> dict[Path, str]:
     """The session database and the files SQLite keeps beside it: never to be written over."""
     files = {database: "the session database"}
     for suffix in ("-wal", "-shm", "-journal"):

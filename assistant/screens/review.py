@@ -38,6 +38,7 @@ from assistant.grading.feedback import COVERAGE_MARKS
 from assistant.grading.grade import Verdict
 from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.interview.visible import visible
+from assistant.knowledge.loader import Bank
 from assistant.knowledge.models import Lang, Pitfall
 from assistant.reports import (
     FORMAT_NAMES,
@@ -59,6 +60,8 @@ from assistant.reports.progress import ProgressSeries, progress_series, weak_que
 from assistant.reports.wording import as_lang, common_mistakes, value_label, verdict_words
 from assistant.reports.wording import label as report_label
 from assistant.screens.bindings import relabel_bindings
+from assistant.screens.cohort import CohortView
+from assistant.screens.cohort import label as cohort_label
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
 from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
@@ -230,6 +233,41 @@ SESSION_COLUMNS: tuple[SessionColumn, ...] = (
 """The sessions table, left to right (about 70 columns: fits an 80-column terminal)."""
 
 
+def session_head(detail: SessionDetail) -> RenderableType:
+    """A session's facts above its turns, and why its numbers may be partial."""
+    s = detail.session
+    lang = as_lang(s.lang)
+    title = Text(f"{report_label('session', lang, id=s.id)} — {local_time(s.started_at)}")
+    title.stylize("bold")
+    facts = " · ".join(
+        [
+            value_label(s.mode, lang),
+            s.lang,
+            value_label(s.status.value, lang),
+            question_counts(detail, lang),
+            f"{report_label('average', lang)} {average_text(s)}",
+            clock_text(s.duration),
+        ]
+    )
+    parts: list[RenderableType] = [title, Text(facts, style="dim")]
+    parts += [Text(notice, style="bold yellow") for notice in notices(detail, lang)]
+    return Group(*parts)
+
+
+def session_cards(detail: SessionDetail, bank: Bank) -> list[Static]:
+    """A session's head and its turns, follow-ups under their question, ready to mount."""
+    lang = as_lang(detail.session.lang)
+    cards: list[Static] = [Static(session_head(detail), id="session-head")]
+    for n, block in enumerate(question_blocks(detail.turns), start=1):
+        for i, turn in enumerate([block.turn, *block.follow_ups]):
+            number = f"Q{n}" if i == 0 else f"↳ {label('follow_up', lang)}"
+            category = bank.category_title(turn.category, lang)
+            pitfalls = common_mistakes(turn.question_id, turn.follow_up_of, bank)
+            body = turn_renderable(turn, number, category, lang, pitfalls)
+            cards.append(TurnCard(turn, body, follow_up=i > 0))
+    return cards
+
+
 class TurnCard(Static, can_focus=True):
     """One turn of a session: the question, the answer as typed, its grade and the reference."""
 
@@ -399,6 +437,8 @@ class ReviewScreen(Screen[None]):
         Binding("d", "delete", "Delete", id="review.delete"),
         Binding("e", "export", "Export", id="review.export"),
         Binding("x", "export_shown", "Export all", id="review.export_shown"),
+        # Mentors only (the tab is not there for others, and the key says why).
+        Binding("c", "cohort", "Cohort", show=False, id="review.cohort"),
     ]
 
     COMMANDS = {ReviewKeyCommands}
@@ -421,6 +461,8 @@ class ReviewScreen(Screen[None]):
         """The session open on the Session tab."""
         self.sort_key = "date"
         self.sort_descending = True
+        self.is_mentor = False
+        """Whether the Cohort tab is shown (the candidate is a mentor)."""
 
     # --- parts ------------------------------------------------------------------------
 
@@ -462,6 +504,10 @@ class ReviewScreen(Screen[None]):
 
         self.lang = self.coach.last_choices().lang
         lang = self.lang
+        try:
+            self.is_mentor = self.coach.store.is_mentor()
+        except StoreError:
+            self.is_mentor = False  # the list below says what is wrong with the log
         # The footer in the screen's language (issue 13, item 1).
         keys = ("back", "sort", "reverse", "filter", "history", "progress", "delete", "export")
         relabel_bindings(self, {a: f"review_{a}" for a in (*keys, "export_shown")}, lang)
@@ -504,6 +550,9 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="progress-legend", markup=False)
                 yield Static(id="weak-title", markup=False)
                 yield DataTable(id="weak-questions", cursor_type="row", zebra_stripes=True)
+            if self.is_mentor:
+                with TabPane(cohort_label("tab", lang), id="cohort-pane"):
+                    yield CohortView(lang, id="cohort-view")
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
@@ -632,44 +681,14 @@ class ReviewScreen(Screen[None]):
             self.notify(f"Session {session_id} is no longer in the log.", severity="warning")
             return
         self.detail = detail
-        lang = as_lang(detail.session.lang)
-        bank = self.coach.bank
         view = self.session_view
         await view.remove_children()
-        cards: list[Static] = [Static(self.session_head(detail), id="session-head")]
-        for n, block in enumerate(question_blocks(detail.turns), start=1):
-            for i, turn in enumerate([block.turn, *block.follow_ups]):
-                number = f"Q{n}" if i == 0 else f"↳ {label('follow_up', lang)}"
-                category = bank.category_title(turn.category, lang)
-                pitfalls = common_mistakes(turn.question_id, turn.follow_up_of, bank)
-                body = turn_renderable(turn, number, category, lang, pitfalls)
-                cards.append(TurnCard(turn, body, follow_up=i > 0))
-        await view.mount_all(cards)
+        await view.mount_all(session_cards(detail, self.coach.bank))
         view.scroll_home(animate=False)
         self.tabs.active = "session-pane"
         first = next(iter(view.query(TurnCard)), None)
         (first or view).focus()
         self.refresh_bindings()
-
-    def session_head(self, detail: SessionDetail) -> RenderableType:
-        """The session's facts above its turns, and why its numbers may be partial."""
-        s = detail.session
-        lang = as_lang(s.lang)
-        title = Text(f"{report_label('session', lang, id=s.id)} — {local_time(s.started_at)}")
-        title.stylize("bold")
-        facts = " · ".join(
-            [
-                value_label(s.mode, lang),
-                s.lang,
-                value_label(s.status.value, lang),
-                question_counts(detail, lang),
-                f"{report_label('average', lang)} {average_text(s)}",
-                clock_text(s.duration),
-            ]
-        )
-        parts: list[RenderableType] = [title, Text(facts, style="dim")]
-        parts += [Text(notice, style="bold yellow") for notice in notices(detail, lang)]
-        return Group(*parts)
 
     # --- one question across sessions --------------------------------------------------
 
@@ -763,12 +782,50 @@ class ReviewScreen(Screen[None]):
         """The Progress tab is drawn when shown; every tab changes which keys apply."""
         if event.pane.id == "progress-pane":
             self.show_progress()
+        elif event.pane.id == "cohort-pane":
+            self.show_cohort()
         self.refresh_bindings()
 
     @on(events.DescendantFocus)
     def focus_moved(self) -> None:
         """History applies to the focused turn, so the footer follows the focus."""
         self.refresh_bindings()
+
+    # --- the cohort (mentors) ---------------------------------------------------------
+
+    def action_cohort(self) -> None:
+        """The Cohort tab for a mentor; anyone else is told why not and how to become one."""
+        if self.is_mentor:
+            self.tabs.active = "cohort-pane"
+            return
+        from assistant.settings import configured_mentors, mentor_refusal
+
+        config = self.coach.settings.config_dir
+        refusal = mentor_refusal(
+            self.coach.store.candidate or self.coach.settings.candidate,
+            config,
+            configured_mentors(config)[1],
+        )
+        self.notify(refusal, title="Mentors only", severity="error", timeout=20)
+
+    def show_cohort(self) -> None:
+        """Read the cohort again, in a worker, and focus its candidates."""
+        view = self.query_one("#cohort-view", CohortView)
+        view.load(self.coach.store)
+        view.candidates_table.focus()
+
+    @on(CohortView.SessionChosen)
+    def open_candidate_session(self, event: CohortView.SessionChosen) -> None:
+        """A candidate's session, opened read-only over the review screen."""
+        from assistant.screens.cohort import CandidateSessionScreen
+
+        detail = self.coach.store.get_session(event.session_id)
+        if detail is None:
+            self.notify(f"Session {event.session_id} is no longer in the log.", severity="warning")
+            return
+        self.app.push_screen(
+            CandidateSessionScreen(detail, event.candidate, self.coach.bank, self.lang)
+        )
 
     # --- delete -----------------------------------------------------------------------
 
@@ -920,7 +977,7 @@ class ReviewScreen(Screen[None]):
             return True if isinstance(self.focused, TurnCard) else None
         if action in ("delete", "export"):
             # The Question tab mixes sessions: which one to delete would be a guess.
-            if pane in ("progress-pane", "question-pane"):
+            if pane in ("progress-pane", "question-pane", "cohort-pane"):
                 return False
             return True if self.target_session_id() is not None else None
         return True

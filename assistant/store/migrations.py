@@ -91,6 +91,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_turn_contradicted ON turn (contradicted)",
         ),
     ),
+    Migration(
+        4,
+        "candidates: who took each session, learning state per candidate, the mentors",
+        (
+            # Portable SQL (SQLite and PostgreSQL). '' marks a session from before names: on an
+            # SQLite file it belongs to whoever opens the file (see SessionStore.candidate).
+            "ALTER TABLE interview_session ADD COLUMN candidate VARCHAR NOT NULL DEFAULT ''",
+            "CREATE INDEX ix_session_candidate_started"
+            " ON interview_session (candidate, started_at)",
+            # The learning state is a candidate's own: the table is rebuilt with the candidate
+            # in its key (a primary key cannot be changed in place on SQLite).
+            """CREATE TABLE question_state_v4 (
+                candidate VARCHAR NOT NULL DEFAULT '',
+                question_id VARCHAR NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_score INTEGER NOT NULL,
+                best_score INTEGER NOT NULL,
+                last_reviewed_at DATETIME NOT NULL,
+                due_at DATETIME NOT NULL,
+                card_json VARCHAR NOT NULL,
+                PRIMARY KEY (candidate, question_id)
+            )""",
+            "INSERT INTO question_state_v4 (candidate, question_id, attempts, last_score,"
+            " best_score, last_reviewed_at, due_at, card_json)"
+            " SELECT '', question_id, attempts, last_score, best_score, last_reviewed_at,"
+            " due_at, card_json FROM question_state",
+            "DROP TABLE question_state",
+            "ALTER TABLE question_state_v4 RENAME TO question_state",
+            "CREATE TABLE mentor (name VARCHAR NOT NULL PRIMARY KEY)",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -14,10 +14,12 @@ from pathlib import Path
 from assistant.knowledge.scheduler import LearningState
 from assistant.settings import DatabaseTarget
 
-_QUERY = (
-    "SELECT question_id, attempts, last_score, best_score, last_reviewed_at, due_at, card_json "
-    "FROM question_state"
-)
+_COLUMNS = "question_id, attempts, last_score, best_score, last_reviewed_at, due_at, card_json"
+# Unnamed rows (from before candidates had names) are the candidate's on an SQLite file; named
+# rows come last so they win, as in SessionStore.learning_states.
+_QUERY = f"SELECT {_COLUMNS} FROM question_state WHERE candidate IN ('', ?) ORDER BY candidate"
+_QUERY_BEFORE_NAMES = f"SELECT {_COLUMNS} FROM question_state"
+"""A log of schema 3 or older: every row is the candidate's."""
 
 
 def _utc(text: str) -> datetime:
@@ -25,8 +27,9 @@ def _utc(text: str) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def peek_learning_states(db_path: DatabaseTarget) -> dict[str, LearningState]:
-    """The learning states in `db_path`; empty when the file is missing or cannot be read.
+def peek_learning_states(db_path: DatabaseTarget, candidate: str = "") -> dict[str, LearningState]:
+    """The candidate's learning states in `db_path`; empty when the file is missing or cannot
+    be read.
 
     A server database is not peeked at (that would mean loading its driver before the first
     question): the first questions are chosen as for a new candidate.
@@ -36,7 +39,10 @@ def peek_learning_states(db_path: DatabaseTarget) -> dict[str, LearningState]:
     try:
         conn = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)
         try:
-            rows = conn.execute(_QUERY).fetchall()
+            try:
+                rows = conn.execute(_QUERY, (candidate,)).fetchall()
+            except sqlite3.OperationalError:  # no candidate column yet
+                rows = conn.execute(_QUERY_BEFORE_NAMES).fetchall()
         finally:
             conn.close()
         return {

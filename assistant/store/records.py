@@ -101,6 +101,8 @@ class SessionSummary:
     """From the start to the end, or to the last submitted answer while in progress."""
     counts: TurnCounts = field(default_factory=TurnCounts)
     """Questions, answers and grades, counted by `count_turns` (the counts above come from it)."""
+    candidate: str = ""
+    """Who took it ('' for a session recorded before candidates had names)."""
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,91 @@ class CategoryPoint:
     average_score: float
     count: int
     """How many main-question turns (graded, or skipped: 0) the average is over."""
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """A candidate's average score in one category."""
+
+    category: str
+    average_score: float
+    count: int
+    """How many main-question turns (graded, or skipped: 0) the average is over."""
+
+
+@dataclass(frozen=True)
+class CandidateStanding:
+    """One candidate of the cohort at a glance: how much they practised and how it goes."""
+
+    candidate: str
+    """The name sessions were recorded under ('' for sessions from before names)."""
+    sessions: int
+    """Every session, in progress and abandoned ones included."""
+    answers: int
+    """Main-question turns that count in the average (graded, or skipped: 0)."""
+    average_score: float | None
+    """Mean score over those turns; None when there is none."""
+    recent_average: float | None
+    """Mean score over the turns of the candidate's last `TREND_SESSIONS` sessions."""
+    earlier_average: float | None
+    """Mean score over the turns of the sessions before those; None when there are none."""
+    weakest: tuple[CategoryScore, ...] = ()
+    """The categories with the lowest averages, weakest first (at most three)."""
+    last_session_at: datetime | None = None
+    """When their newest session started (timezone-aware, UTC)."""
+
+    @property
+    def trend(self) -> float | None:
+        """Recent minus earlier average: above 0 improving, below 0 slipping; None if unknown."""
+        if self.recent_average is None or self.earlier_average is None:
+            return None
+        return self.recent_average - self.earlier_average
+
+
+TREND_SESSIONS = 5
+"""A candidate's trend compares their last this-many sessions with the ones before."""
+
+
+@dataclass(frozen=True)
+class KeyPointTrouble:
+    """A key point of a question the cohort keeps missing or contradicting."""
+
+    id: str
+    text: str
+    missed: int
+    """Graded answers that missed it."""
+    contradicted: int
+    """Graded answers that said the opposite."""
+    graded: int
+    """Graded answers to the question (what `missed` and `contradicted` are out of)."""
+
+
+@dataclass(frozen=True)
+class QuestionTrouble:
+    """A question the cohort fails often, with the key points behind the failures."""
+
+    question_id: str
+    question_text: str
+    """The question as last asked."""
+    category: str
+    attempts: int
+    """Main-question turns that count (graded, or skipped: 0)."""
+    candidates: int
+    """Distinct candidates who answered it."""
+    failed: int
+    """Attempts scored under the "adequate" band (a skip is a failure)."""
+    average_score: float
+    key_points: tuple[KeyPointTrouble, ...] = ()
+    """Most often missed or contradicted first (at most three)."""
+
+
+@dataclass(frozen=True)
+class CohortOverview:
+    """The mentor's view of every candidate in the log."""
+
+    candidates: list[CandidateStanding] = field(default_factory=list)
+    """Alphabetical by name."""
+    troubles: list[QuestionTrouble] = field(default_factory=list)
+    """The questions failed most (most failures, then lowest average, first)."""
+    failing_below: int = 50
+    """The score under which an attempt counts as failed."""

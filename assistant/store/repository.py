@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sqlalchemy import Engine, case, func, text
+from sqlalchemy import ColumnElement, Engine, case, func, text
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, select
 
-from assistant.grading.grade import Grade
+from assistant.grading.grade import Coverage, Grade
+from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.knowledge.scheduler import LearningState, as_utc, review
 from assistant.settings import DatabaseTarget, DatabaseUrl
 from assistant.store.database import (
@@ -31,8 +33,14 @@ from assistant.store.database import (
 from assistant.store.errors import NoSessionLogError, StoreError
 from assistant.store.migrations import checked_version, upgrade
 from assistant.store.records import (
+    TREND_SESSIONS,
+    CandidateStanding,
     CategoryPoint,
+    CategoryScore,
+    CohortOverview,
+    KeyPointTrouble,
     QuestionAttempt,
+    QuestionTrouble,
     SessionDetail,
     SessionStatus,
     SessionSummary,
@@ -40,7 +48,7 @@ from assistant.store.records import (
     TurnRecord,
     count_turns,
 )
-from assistant.store.tables import InterviewSession, QuestionState, Turn
+from assistant.store.tables import InterviewSession, Mentor, QuestionState, Turn
 
 _SCORE_OR_SKIP = case(
     (col(Turn.follow_up_of).is_not(None), None),
@@ -49,6 +57,20 @@ _SCORE_OR_SKIP = case(
     else_=None,
 )
 """What a turn counts for in averages: a main question's score, 0 for a skip without a grade."""
+
+FAILING_BELOW = DEFAULT_PARAMETERS.adequate_at
+"""In the cohort view, an attempt under the "adequate" band counts as failed."""
+
+TROUBLE_QUESTIONS = 10
+"""How many of the questions failed most the cohort view lists."""
+
+
+class NotAMentorError(Exception):
+    """The cohort view was asked for by a candidate who is not a mentor."""
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__(f"{candidate!r} is not a mentor: the cohort view is for mentors")
+        self.candidate = candidate
 
 
 def _to_db(when: datetime) -> datetime:
@@ -66,6 +88,8 @@ def open_store(
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     read_only: bool = False,
     missing_ok: bool = True,
+    candidate: str = "",
+    mentor: bool = False,
 ) -> SessionStore:
     """Open (or create) the session log at `db_path`, upgrading its schema if it is older.
 
@@ -83,13 +107,25 @@ def open_store(
     A `DatabaseUrl` opens a PostgreSQL database on a server (see `server`): the same schema and
     calls. There is no copy to read there: `read_only` reads the database itself, and an empty
     database (no schema yet) is the "no session yet" case.
+
+    `candidate`: who is practising; sessions are recorded under this name and only theirs are
+    listed. `mentor`: the configuration says the candidate is a mentor (see `is_mentor`).
     """
     if isinstance(db_path, DatabaseUrl):
-        return _open_server_store(db_path, read_only=read_only, missing_ok=missing_ok)
+        return _open_server_store(
+            db_path, read_only=read_only, missing_ok=missing_ok, candidate=candidate, mentor=mentor
+        )
     path = Path(db_path).expanduser().absolute()
     if read_only:
         snapshot = Snapshot(path, busy_timeout=busy_timeout, missing_ok=missing_ok)
-        return SessionStore(snapshot.engine(), path, busy_timeout=busy_timeout, snapshot=snapshot)
+        return SessionStore(
+            snapshot.engine(),
+            path,
+            busy_timeout=busy_timeout,
+            snapshot=snapshot,
+            candidate=candidate,
+            mentor=mentor,
+        )
     misplaced = location_error(path)
     if misplaced is not None:
         raise misplaced
@@ -118,10 +154,12 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return SessionStore(engine, path, busy_timeout=busy_timeout)
+    return SessionStore(engine, path, busy_timeout=busy_timeout, candidate=candidate, mentor=mentor)
 
 
-def _open_server_store(url: DatabaseUrl, *, read_only: bool, missing_ok: bool) -> SessionStore:
+def _open_server_store(
+    url: DatabaseUrl, *, read_only: bool, missing_ok: bool, candidate: str, mentor: bool
+) -> SessionStore:
     """`open_store` on a PostgreSQL database: checked, brought to this schema, then engined."""
     from assistant.store.server import connect, create_server_engine, server_error
 
@@ -142,7 +180,13 @@ def _open_server_store(url: DatabaseUrl, *, read_only: bool, missing_ok: bool) -
         if translated is None:
             raise
         raise translated from error
-    return SessionStore(create_server_engine(url), url, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    return SessionStore(
+        create_server_engine(url),
+        url,
+        busy_timeout=DEFAULT_BUSY_TIMEOUT,
+        candidate=candidate,
+        mentor=mentor,
+    )
 
 
 class SessionStore:
@@ -159,6 +203,8 @@ class SessionStore:
         *,
         busy_timeout: float,
         snapshot: Snapshot | None = None,
+        candidate: str = "",
+        mentor: bool = False,
     ) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**WRITE)
@@ -167,6 +213,12 @@ class SessionStore:
         self._switching = threading.Lock()
         self.path = path
         """The database file, or the server database's URL (`str()` masks its password)."""
+        self.candidate = candidate
+        """Who is practising. Sessions from before names ('') count as theirs on an SQLite
+        file (the file is the one user's own log); the first session they start there makes
+        those sessions theirs for good."""
+        self.mentor_by_config = mentor
+        """The configuration names the candidate a mentor (see `is_mentor`)."""
 
     @property
     def read_only(self) -> bool:
@@ -228,9 +280,16 @@ class SessionStore:
         model_id: str,
         bank_version: str,
         started_at: datetime | None = None,
+        candidate: str | None = None,
     ) -> int:
-        """Record a new interview in progress and return its id; `settings` must be JSON-ready."""
+        """Record a new interview in progress and return its id; `settings` must be JSON-ready.
+
+        It is recorded under `candidate` (default: the store's). On an SQLite file, sessions
+        from before names become that candidate's, with their learning state.
+        """
+        who = self.candidate if candidate is None else candidate
         row = InterviewSession(
+            candidate=who,
             started_at=_to_db(started_at or datetime.now(UTC)),
             status=SessionStatus.IN_PROGRESS.value,
             mode=mode,
@@ -240,6 +299,8 @@ class SessionStore:
             bank_version=bank_version,
         )
         with self._writing() as db:
+            if who and self._unnamed_are_mine():
+                _claim_unnamed(db, who)
             db.add(row)
             db.flush()
             assert row.id is not None
@@ -265,18 +326,24 @@ class SessionStore:
             db.add(row)
 
     def unfinished_session(self) -> SessionSummary | None:
-        """The newest session still in progress that has at least one turn, to offer resuming."""
+        """The candidate's newest session still in progress that has at least one turn, to
+        offer resuming."""
         with self._reading() as db:
-            summaries = self._summaries(db, status=SessionStatus.IN_PROGRESS)
+            summaries = self._summaries(
+                db, status=SessionStatus.IN_PROGRESS, owner=self._of(self.candidate)
+            )
         return next((s for s in summaries if s.turn_count > 0), None)
 
     def list_sessions(self) -> list[SessionSummary]:
-        """Every session, newest first, with its counts, average score and duration."""
+        """The candidate's sessions, newest first, with counts, average score and duration."""
         with self._reading() as db:
-            return self._summaries(db)
+            return self._summaries(db, owner=self._of(self.candidate))
 
     def get_session(self, session_id: int) -> SessionDetail | None:
-        """One session with its turns in order, or None if there is no such session."""
+        """One session with its turns in order, or None if there is no such session.
+
+        Any candidate's: ids come from this candidate's list or, for a mentor, the cohort's.
+        """
         with self._reading() as db:
             summaries = self._summaries(db, session_id=session_id)
             if not summaries:
@@ -305,7 +372,7 @@ class SessionStore:
             db.flush()
             # Sorted: two deletions lock shared questions in one order (no deadlock).
             for question_id in sorted(question_ids):
-                _rebuild_learning_state(db, question_id)
+                _rebuild_learning_state(db, row.candidate, question_id)
             return True
 
     # Turns
@@ -334,7 +401,8 @@ class SessionStore:
         answer graded later, then call `set_turn_grade`.
         """
         with self._writing() as db:
-            if db.get(InterviewSession, session_id) is None:
+            session = db.get(InterviewSession, session_id)
+            if session is None:
                 raise ValueError(f"no interview session {session_id}")
             if follow_up_of is not None and db.get(Turn, follow_up_of) is None:
                 raise ValueError(f"turn {follow_up_of} (followed up) does not exist")
@@ -356,7 +424,7 @@ class SessionStore:
             db.add(row)
             db.flush()
             if follow_up_of is None and (grade is not None or skipped):
-                _rebuild_learning_state(db, question_id)
+                _rebuild_learning_state(db, session.candidate, question_id)
             assert row.id is not None
             return row.id
 
@@ -370,25 +438,34 @@ class SessionStore:
             db.add(row)
             db.flush()
             if row.follow_up_of is None:
-                _rebuild_learning_state(db, row.question_id)
+                session = db.get(InterviewSession, row.session_id)
+                assert session is not None
+                _rebuild_learning_state(db, session.candidate, row.question_id)
 
     def ungraded_turns(self) -> list[TurnRecord]:
-        """Answered turns that have no grade yet (the model was loading or unavailable)."""
+        """The candidate's answered turns that have no grade yet (the model was loading or
+        unavailable)."""
         with self._reading() as db:
             rows = db.exec(
                 select(Turn)
-                .where(col(Turn.grade_json).is_(None), col(Turn.skipped).is_(False))
+                .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                .where(
+                    col(Turn.grade_json).is_(None),
+                    col(Turn.skipped).is_(False),
+                    self._of(self.candidate),
+                )
                 .order_by(col(Turn.id))
             ).all()
             return [_turn_record(row) for row in rows]
 
     def question_history(self, question_id: str) -> list[QuestionAttempt]:
-        """Every turn that asked this question, oldest first, with its session's date and mode."""
+        """Every turn of the candidate's that asked this question, oldest first, with its
+        session's date and mode."""
         with self._reading() as db:
             rows = db.exec(
                 select(Turn, InterviewSession)
                 .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
-                .where(Turn.question_id == question_id)
+                .where(Turn.question_id == question_id, self._of(self.candidate))
                 .order_by(col(Turn.submitted_at), col(Turn.id))
             ).all()
             return [
@@ -407,13 +484,14 @@ class SessionStore:
         """Average score per local day (of the session start) and category, oldest day first.
 
         Main questions only, graded or skipped (a skip without a grade counts as 0, as in an
-        interview); follow-ups probe one key point and would skew the average.
+        interview); follow-ups probe one key point and would skew the average. The candidate's
+        sessions only.
         """
         with self._reading() as db:
             rows = db.exec(
                 select(InterviewSession.started_at, Turn.category, _SCORE_OR_SKIP)
                 .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
-                .where(_SCORE_OR_SKIP.is_not(None))
+                .where(_SCORE_OR_SKIP.is_not(None), self._of(self.candidate))
             ).all()
         scores: defaultdict[tuple[date, str], list[int]] = defaultdict(list)
         for started_at, category, score in rows:
@@ -425,9 +503,16 @@ class SessionStore:
         ]
 
     def learning_states(self) -> dict[str, LearningState]:
-        """The learning state of every question answered at least once, by question id."""
+        """The candidate's learning state of every question they answered, by question id."""
+        names = ["", self.candidate] if self._unnamed_are_mine() else [self.candidate]
         with self._reading() as db:
-            rows = db.exec(select(QuestionState)).all()
+            # Named rows last, so they win: both exist for one question only if unnamed
+            # sessions were added after the candidate's first (never by this release).
+            rows = db.exec(
+                select(QuestionState)
+                .where(col(QuestionState.candidate).in_(names))
+                .order_by(col(QuestionState.candidate))
+            ).all()
             return {
                 row.question_id: LearningState(
                     attempts=row.attempts,
@@ -440,10 +525,102 @@ class SessionStore:
                 for row in rows
             }
 
+    # Candidates and the cohort
+
+    def _unnamed_are_mine(self) -> bool:
+        """Whether sessions from before names count as the candidate's: on an SQLite file,
+        one user's own log, they do; on a shared database they are nobody's."""
+        return self._engine.dialect.name == "sqlite"
+
+    def _of(self, candidate: str) -> ColumnElement[bool]:
+        """The filter on sessions that keeps `candidate`'s."""
+        column = col(InterviewSession.candidate)
+        if candidate == self.candidate and self._unnamed_are_mine():
+            return column.in_([candidate, ""])
+        return column == candidate
+
+    def _owner(self, stored: str) -> str:
+        """Whose a session is, from the name it was recorded under."""
+        return stored or (self.candidate if self._unnamed_are_mine() else "")
+
+    def is_mentor(self) -> bool:
+        """Whether the candidate may see the cohort: the configuration says so, or the
+        `mentor` table (a shared database's list of mentors) names them."""
+        if self.mentor_by_config:
+            return True
+        with self._reading() as db:
+            return db.get(Mentor, self.candidate) is not None
+
+    def add_mentor(self, name: str) -> None:
+        """Name `name` a mentor in the database's `mentor` table (kept if already there)."""
+        with self._writing() as db:
+            if db.get(Mentor, name) is None:
+                db.add(Mentor(name=name))
+
+    def _require_mentor(self) -> None:
+        if not self.is_mentor():
+            raise NotAMentorError(self.candidate)
+
+    def candidate_sessions(self, candidate: str) -> list[SessionSummary]:
+        """Another candidate's sessions, newest first, for a mentor (NotAMentorError else)."""
+        self._require_mentor()
+        with self._reading() as db:
+            return self._summaries(db, owner=self._of(candidate))
+
+    def cohort(self) -> CohortOverview:
+        """Every candidate's standing and the questions the cohort fails most, for a mentor.
+
+        Raises NotAMentorError for anyone else. Main questions only, graded or skipped (a skip
+        counts 0), as in every average; key points are read from the grades of the few
+        questions listed.
+        """
+        self._require_mentor()
+        with self._reading() as db:
+            connection = db.connection()
+            sessions = connection.execute(
+                sa_select(
+                    col(InterviewSession.id),
+                    col(InterviewSession.candidate),
+                    col(InterviewSession.started_at),
+                )
+            ).all()
+            scored = connection.execute(
+                sa_select(
+                    col(Turn.session_id), col(Turn.question_id), col(Turn.category), _SCORE_OR_SKIP
+                ).where(_SCORE_OR_SKIP.is_not(None))
+            ).all()
+            owner_of: dict[int, str] = {
+                sid: self._owner(name) for sid, name, _ in sessions if sid is not None
+            }
+            troubles = _troubles(scored, owner_of)
+            details = connection.execute(
+                sa_select(
+                    col(Turn.question_id),
+                    col(Turn.question_text),
+                    col(Turn.category),
+                    col(Turn.grade_json),
+                )
+                .where(
+                    col(Turn.question_id).in_([t.question_id for t in troubles]),
+                    col(Turn.follow_up_of).is_(None),
+                )
+                .order_by(col(Turn.id))
+            ).all()
+        return CohortOverview(
+            candidates=_standings(sessions, scored, owner_of),
+            troubles=[_with_key_points(t, details) for t in troubles],
+            failing_below=FAILING_BELOW,
+        )
+
     def _summaries(
-        self, db: Session, *, status: SessionStatus | None = None, session_id: int | None = None
+        self,
+        db: Session,
+        *,
+        status: SessionStatus | None = None,
+        session_id: int | None = None,
+        owner: ColumnElement[bool] | None = None,
     ) -> list[SessionSummary]:
-        """Summaries of the matching sessions, newest first."""
+        """Summaries of the matching sessions, newest first (`owner`: a filter on whose)."""
         sessions = select(InterviewSession).order_by(
             col(InterviewSession.started_at).desc(), col(InterviewSession.id).desc()
         )
@@ -461,6 +638,12 @@ class SessionStore:
             col(Turn.skipped),
             col(Turn.score),
         ).order_by(col(Turn.session_id), col(Turn.order), col(Turn.id))
+        if owner is not None:
+            sessions = sessions.where(owner)
+            # Turns of the candidate's sessions only: a shared log holds everyone's.
+            mine = sa_select(col(InterviewSession.id)).where(owner)
+            totals = totals.where(col(Turn.session_id).in_(mine))
+            facts = facts.where(col(Turn.session_id).in_(mine))
         if status is not None:
             sessions = sessions.where(InterviewSession.status == status.value)
         if session_id is not None:
@@ -514,6 +697,7 @@ def _summary(
         average_score=float(average) if average is not None else None,
         duration=max(until - started, timedelta(0)) if until is not None else None,
         counts=counts,
+        candidate=row.candidate,
     )
 
 
@@ -548,8 +732,9 @@ _QUESTION_LOCKS = 0x71737461  # "qsta"
 """First key of the PostgreSQL advisory locks on one question's learning state."""
 
 
-def _lock_question(db: Session, question_id: str) -> None:
-    """Hold the question's learning state until the transaction ends, on PostgreSQL.
+def _lock_question(db: Session, candidate: str, question_id: str) -> None:
+    """Hold the candidate's learning state of the question until the transaction ends, on
+    PostgreSQL.
 
     Two candidates answering the same question at once would both read its turns without the
     other's, then both insert its state (a duplicate key) or one overwrite the other. SQLite
@@ -557,18 +742,42 @@ def _lock_question(db: Session, question_id: str) -> None:
     """
     if db.get_bind().dialect.name == "postgresql":
         db.execute(
-            text("SELECT pg_advisory_xact_lock(:space, hashtext(:question))"),
-            {"space": _QUESTION_LOCKS, "question": question_id},
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
+            {"space": _QUESTION_LOCKS, "key": f"{candidate}\n{question_id}"},
         )
 
 
-def _rebuild_learning_state(db: Session, question_id: str) -> None:
-    """Replay the question's reviews in time order: a late grade or a deleted session is exact."""
+def _claim_unnamed(db: Session, candidate: str) -> None:
+    """Make the sessions recorded before names `candidate`'s, and their learning state."""
+    unnamed = db.exec(
+        select(InterviewSession.id).where(InterviewSession.candidate == "").limit(1)
+    ).first()
+    if unnamed is None:
+        return
+    db.exec(  # type: ignore[call-overload]
+        sa_update(InterviewSession)
+        .where(col(InterviewSession.candidate) == "")
+        .values(candidate=candidate)
+    )
+    questions = set(
+        db.exec(select(QuestionState.question_id).where(QuestionState.candidate == "")).all()
+    )
+    db.exec(delete(QuestionState).where(col(QuestionState.candidate) == ""))
+    db.flush()
+    for question_id in questions:
+        _rebuild_learning_state(db, candidate, question_id)
+
+
+def _rebuild_learning_state(db: Session, candidate: str, question_id: str) -> None:
+    """Replay the candidate's reviews of the question in time order: a late grade or a deleted
+    session is exact."""
     # Locked before reading: the turns read then include every one committed before us.
-    _lock_question(db, question_id)
+    _lock_question(db, candidate, question_id)
     reviews = db.exec(
         select(Turn.score, Turn.submitted_at)
+        .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
         .where(
+            InterviewSession.candidate == candidate,
             Turn.question_id == question_id,
             col(Turn.follow_up_of).is_(None),
             col(Turn.score).is_not(None) | col(Turn.skipped).is_(True),
@@ -578,12 +787,13 @@ def _rebuild_learning_state(db: Session, question_id: str) -> None:
     state: LearningState | None = None
     for score, submitted_at in reviews:
         state = review(state, score if score is not None else 0, _from_db(submitted_at))
-    row = db.get(QuestionState, question_id)
+    row = db.get(QuestionState, {"candidate": candidate, "question_id": question_id})
     if state is None:
         if row is not None:
             db.delete(row)
         return
     row = row or QuestionState(
+        candidate=candidate,
         question_id=question_id,
         attempts=0,
         last_score=0,
@@ -599,3 +809,101 @@ def _rebuild_learning_state(db: Session, question_id: str) -> None:
     row.due_at = _to_db(state.due)
     row.card_json = state.card_json
     db.add(row)
+
+
+def _mean(scores: list[int]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
+
+
+def _standings(
+    sessions: Sequence[Any], scored: Sequence[Any], owner_of: dict[int, str]
+) -> list[CandidateStanding]:
+    """Each candidate's counts, averages, trend and weakest categories."""
+    started: dict[int, datetime] = {sid: _from_db(when) for sid, _, when in sessions}
+    sessions_of: defaultdict[str, list[int]] = defaultdict(list)
+    for sid, _, _ in sessions:
+        sessions_of[owner_of[sid]].append(sid)
+    scores_of: defaultdict[int, list[int]] = defaultdict(list)
+    by_category: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for sid, _, category, score in scored:
+        scores_of[sid].append(int(score))
+        by_category[(owner_of[sid], category)].append(int(score))
+    standings = []
+    for name in sorted(sessions_of):
+        ids = sorted(sessions_of[name], key=lambda sid: (started[sid], sid))
+        # The trend is over sessions with something scored: an empty one says nothing.
+        with_scores = [sid for sid in ids if scores_of[sid]]
+        recent, earlier = with_scores[-TREND_SESSIONS:], with_scores[:-TREND_SESSIONS]
+        categories = [
+            CategoryScore(category, sum(s) / len(s), len(s))
+            for (owner, category), s in by_category.items()
+            if owner == name
+        ]
+        categories.sort(key=lambda c: (c.average_score, c.category))
+        every = [score for sid in ids for score in scores_of[sid]]
+        standings.append(
+            CandidateStanding(
+                candidate=name,
+                sessions=len(ids),
+                answers=len(every),
+                average_score=_mean(every),
+                recent_average=_mean([s for sid in recent for s in scores_of[sid]]),
+                earlier_average=_mean([s for sid in earlier for s in scores_of[sid]]),
+                weakest=tuple(categories[:3]),
+                last_session_at=started[ids[-1]],
+            )
+        )
+    return standings
+
+
+def _troubles(scored: Sequence[Any], owner_of: dict[int, str]) -> list[QuestionTrouble]:
+    """The questions failed most: most failed attempts, then lowest average, first."""
+    scores: defaultdict[str, list[int]] = defaultdict(list)
+    who: defaultdict[str, set[str]] = defaultdict(set)
+    for sid, question_id, _, score in scored:
+        scores[question_id].append(int(score))
+        who[question_id].add(owner_of[sid])
+    failing = [
+        QuestionTrouble(
+            question_id=question_id,
+            question_text="",
+            category="",
+            attempts=len(s),
+            candidates=len(who[question_id]),
+            failed=sum(score < FAILING_BELOW for score in s),
+            average_score=sum(s) / len(s),
+        )
+        for question_id, s in scores.items()
+    ]
+    failing = [t for t in failing if t.failed]
+    failing.sort(key=lambda t: (-t.failed, t.average_score, t.question_id))
+    return failing[:TROUBLE_QUESTIONS]
+
+
+def _with_key_points(trouble: QuestionTrouble, turns: Sequence[Any]) -> QuestionTrouble:
+    """The question's wording, category and its most missed or contradicted key points, from
+    the grades of its main turns (`turns`: question id, text, category, grade JSON, oldest
+    first)."""
+    text, category = trouble.question_text, trouble.category
+    missed: Counter[str] = Counter()
+    contradicted: Counter[str] = Counter()
+    point_text: dict[str, str] = {}
+    graded = 0
+    for question_id, question_text, turn_category, grade_json in turns:
+        if question_id != trouble.question_id:
+            continue
+        text, category = question_text, turn_category  # the newest wording wins
+        if not grade_json:
+            continue
+        graded += 1
+        for point in Grade.from_dict(json.loads(grade_json)).key_points:
+            point_text[point.id] = point.text
+            if point.status is Coverage.MISSED:
+                missed[point.id] += 1
+            elif point.status is Coverage.CONTRADICTED:
+                contradicted[point.id] += 1
+    worst = sorted((missed + contradicted).items(), key=lambda item: (-item[1], item[0]))[:3]
+    points = tuple(
+        KeyPointTrouble(kp, point_text[kp], missed[kp], contradicted[kp], graded) for kp, _ in worst
+    )
+    return replace(trouble, question_text=text, category=category, key_points=points)

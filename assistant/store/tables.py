@@ -24,6 +24,8 @@ class InterviewSession(SQLModel, table=True):
     settings_json: str
     model_id: str
     bank_version: str
+    candidate: str = ""
+    """Who took the interview ('' for sessions recorded before candidates had names)."""
 
 
 class Turn(SQLModel, table=True):
@@ -56,6 +58,8 @@ class QuestionState(SQLModel, table=True):
 
     __tablename__ = "question_state"
 
+    candidate: str = Field(default="", primary_key=True)
+    """Whose learning state this is (each candidate has their own)."""
     question_id: str = Field(primary_key=True)
     attempts: int
     last_score: int
@@ -63,3 +67,11 @@ class QuestionState(SQLModel, table=True):
     last_reviewed_at: datetime
     due_at: datetime
     card_json: str
+
+
+class Mentor(SQLModel, table=True):
+    """A candidate who may see the whole cohort on a shared log (see `SessionStore.is_mentor`)."""
+
+    __tablename__ = "mentor"
+
+    name: str = Field(primary_key=True)

@@ -132,10 +132,10 @@ def test_a_plain_step_added_later_runs_on_postgresql(
         )
     later = Migration(
         SCHEMA_VERSION + 1,
-        "candidates and mentors",
+        "a later change: session notes and reviewers",
         (
-            "ALTER TABLE interview_session ADD COLUMN candidate VARCHAR NOT NULL DEFAULT ''",
-            """CREATE TABLE mentor (
+            "ALTER TABLE interview_session ADD COLUMN note VARCHAR NOT NULL DEFAULT ''",
+            """CREATE TABLE reviewer (
                 id INTEGER NOT NULL PRIMARY KEY,
                 name VARCHAR NOT NULL UNIQUE,
                 added_at DATETIME NOT NULL
@@ -145,10 +145,12 @@ def test_a_plain_step_added_later_runs_on_postgresql(
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, later))
     open_store(postgres_url).close()
     with psycopg.connect(postgres_url.conninfo) as conn:
-        assert conn.execute("SELECT id, candidate FROM interview_session").fetchall() == [(sid, "")]
+        assert conn.execute("SELECT id, note FROM interview_session").fetchall() == [(sid, "")]
         now = datetime.now(UTC)
-        conn.execute("INSERT INTO mentor (name, added_at) VALUES ('ada', %s)", (now,))
-        assert conn.execute("SELECT id, name, added_at FROM mentor").fetchall() == [(1, "ada", now)]
+        conn.execute("INSERT INTO reviewer (name, added_at) VALUES ('ada', %s)", (now,))
+        assert conn.execute("SELECT id, name, added_at FROM reviewer").fetchall() == [
+            (1, "ada", now)
+        ]
         versions = conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
     assert [v for (v,) in versions] == [*range(1, SCHEMA_VERSION + 1), later.version]
 
