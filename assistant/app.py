@@ -119,6 +119,13 @@ class InterviewApp(App[None]):
     # --- start-up -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Not here: Textual mounts the app inside a batch whose frames it never shows, and a
+        # screen pushed from it waited for its next layout change (the footer's keys, the
+        # clock) to be drawn. Pushed just after, it is drawn as soon as it is laid out.
+        self.call_later(self._show_first_screen)
+
+    def _show_first_screen(self) -> None:
+        """The review, the interview the flags ask for, or the start screen."""
         for problem in self.bank_report.problems:
             self.notify(str(problem), title="Question pack skipped", severity="warning", timeout=15)
         if self.review_only:
