@@ -32,12 +32,12 @@ from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import pick_questions
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
-from assistant.screens.start import StartChoice, StartScreen
 from assistant.settings import Settings
 from assistant.store.errors import StoreError
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
+    from assistant.screens.start import StartChoice
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
     from assistant.store.journal import ReplayReport
@@ -216,6 +216,8 @@ class InterviewApp(App[None]):
                 self.store_failed(self.StoreFailed(str(exc)))
                 return
             screen.attach_session(session_id)
+        from assistant.screens.start import StartScreen
+
         if isinstance(self.screen, StartScreen):
             offer = self._resume_offer(self.screen.lang)
             if offer:
@@ -304,6 +306,8 @@ class InterviewApp(App[None]):
 
     def show_start(self) -> None:
         """The start screen, with last choices and any unfinished session offered."""
+        from assistant.screens.start import StartScreen  # its form's widgets: not for --questions
+
         choices = self.command_line or start_screen_choices(self.settings.config_dir)
         offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
         screen = StartScreen(choices.settings, resume_offer=offer, sources=choices.sources)
