@@ -18,8 +18,8 @@ print(",".join(m for m in sys.argv[2].split(",") if m in sys.modules))
 MODEL_LIBRARIES = "torch,sentence_transformers,transformers"
 
 STARTUP_DEFERRED = (
-    "annotated_types,pydantic,yaml,sqlmodel,sqlalchemy,assistant.reports,"
-    "assistant.screens.start,assistant.screens.review,assistant.screens.summary"
+    "annotated_types,pydantic,yaml,fsrs,sqlmodel,sqlalchemy,assistant.store.records,"
+    "assistant.reports,assistant.screens.start,assistant.screens.review,assistant.screens.summary"
 )
 
 
@@ -29,7 +29,8 @@ STARTUP_DEFERRED = (
         # The app shows its first question before the model libraries are imported.
         ("assistant,assistant.app,assistant.__main__", MODEL_LIBRARIES),
         # Nor what the first question does without: validating packs (a cached bank is read),
-        # the SQLModel store (opened after the first frame), the other screens, the reports.
+        # scheduling reviews, the store and its records (opened after the first frame), the
+        # other screens, the reports.
         ("assistant.app,assistant.__main__", STARTUP_DEFERRED),
         # The headless core imports no Textual and no model library.
         (
