@@ -32,12 +32,12 @@ from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import pick_questions
 from assistant.screens.dialogs import ErrorDialog
 from assistant.screens.interview import InterviewScreen
-from assistant.screens.start import StartChoice, StartScreen
 from assistant.settings import Settings
 from assistant.store.errors import StoreError
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
+    from assistant.screens.start import StartChoice
     from assistant.screens.summary import SummaryChoice
     from assistant.store import SessionStore, TurnRecord
     from assistant.store.journal import ReplayReport
@@ -119,6 +119,13 @@ class InterviewApp(App[None]):
     # --- start-up -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Not here: Textual mounts the app inside a batch whose frames it never shows, and a
+        # screen pushed from it waited for its next layout change (the footer's keys, the
+        # clock) to be drawn. Pushed just after, it is drawn as soon as it is laid out.
+        self.call_later(self._show_first_screen)
+
+    def _show_first_screen(self) -> None:
+        """The review, the interview the flags ask for, or the start screen."""
         for problem in self.bank_report.problems:
             self.notify(str(problem), title="Question pack skipped", severity="warning", timeout=15)
         if self.review_only:
@@ -209,6 +216,8 @@ class InterviewApp(App[None]):
                 self.store_failed(self.StoreFailed(str(exc)))
                 return
             screen.attach_session(session_id)
+        from assistant.screens.start import StartScreen
+
         if isinstance(self.screen, StartScreen):
             offer = self._resume_offer(self.screen.lang)
             if offer:
@@ -297,6 +306,8 @@ class InterviewApp(App[None]):
 
     def show_start(self) -> None:
         """The start screen, with last choices and any unfinished session offered."""
+        from assistant.screens.start import StartScreen  # its form's widgets: not for --questions
+
         choices = self.command_line or start_screen_choices(self.settings.config_dir)
         offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
         screen = StartScreen(choices.settings, resume_offer=offer, sources=choices.sources)

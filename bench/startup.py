@@ -33,9 +33,17 @@ def time_to_text(command: str, expected: str, env: dict[str, str], timeout: floa
     # Bytecode is cached as an installed package's is (a PYTHONDONTWRITEBYTECODE inherited
     # from the tmux server would recompile this checkout's modules on every start).
     env_prefix = "-u PYTHONDONTWRITEBYTECODE " + " ".join(f"{k}={v}" for k, v in env.items())
-    start = time.perf_counter()
     tmux_new = ["tmux", "new", "-d", "-s", session, "-x", "100", "-y", "30"]
-    subprocess.run([*tmux_new, f"env {env_prefix} {command}"], check=True)
+    for attempt in range(5):
+        start = time.perf_counter()
+        started = subprocess.run([*tmux_new, f"env {env_prefix} {command}"], capture_output=True)
+        if started.returncode == 0:
+            break
+        # The tmux server left with the last session killed, and may still be going away:
+        # "server exited unexpectedly". A new one is started on the next try.
+        time.sleep(0.1 * (attempt + 1))
+    else:
+        raise RuntimeError(f"tmux could not start: {started.stderr.decode().strip()}")
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(

@@ -69,6 +69,7 @@ def no_model() -> Any:
 
 async def open_review(pilot: Pilot[Any], session_id: int | None = None) -> ReviewScreen:
     """Push the review screen the way the app does, and let it settle."""
+    await pilot.pause()  # the app's first screen (the start screen) comes first
     await pilot.app.workers.wait_for_complete()
     app = pilot.app
     assert isinstance(app, InterviewApp)

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from annotated_types import Ge, Le, MaxLen, MinLen
-
 if TYPE_CHECKING:
+    from annotated_types import Ge, Le, MaxLen, MinLen
     from pydantic import GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
@@ -41,8 +40,26 @@ class _Pattern:
         return core_schema.str_schema(pattern=self.pattern, strip_whitespace=True)
 
 
-NonEmpty = Annotated[str, MinLen(1)]
 Slug = Annotated[str, _Pattern(SLUG_PATTERN)]
+if TYPE_CHECKING:
+    NonEmpty = Annotated[str, MinLen(1)]
+
+
+def _bind_constraints() -> None:
+    """Put annotated-types' constraints (`Ge`, `MinLen`, ..., `NonEmpty`) in this module's
+    namespace, where pydantic resolves the annotations, which are strings until then.
+
+    Importing annotated-types takes about 10 ms, and only validation needs it: the app reading a
+    cached bank at start-up never does; the first pydantic adapter built pays for it instead.
+    """
+    namespace = globals()
+    if "NonEmpty" in namespace:
+        return
+    from annotated_types import Ge, Le, MaxLen, MinLen
+
+    namespace.update(Ge=Ge, Le=Le, MaxLen=MaxLen, MinLen=MinLen)
+    namespace["NonEmpty"] = Annotated[str, MinLen(1)]
+
 
 _STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
 """Pydantic config of every bank class: unknown keys are typos and are rejected."""
@@ -69,6 +86,7 @@ def _adapter(kind: type[Any]) -> Any:
 
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
+        _bind_constraints()
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     return adapter
 

@@ -8,11 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
-
-from fsrs import Card, Rating, Scheduler
+from functools import cache
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from assistant.knowledge.models import Category
+
+if TYPE_CHECKING:
+    from fsrs import Card, Rating, Scheduler
 
 AGAIN_BELOW = 40
 """Scores under this are rated Again: the answer missed most of what matters."""
@@ -25,10 +27,17 @@ WEAK_BELOW = HARD_BELOW
 DEFAULT_STAGE = 5
 """Stage of a question whose category is not declared (the middle of an interview)."""
 
-# No learning steps: a question comes back in a later session, days apart, not 1 and 10 minutes
-# later as flashcard learning steps would schedule it. No fuzzing: the same grades give the same
-# due dates, so a seed reproduces a selection.
-_FSRS = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+@cache
+def _fsrs() -> Scheduler:
+    """The FSRS scheduler, made at the first review: choosing questions at start-up does not
+    need fsrs, whose import took about 4 ms before the first question."""
+    from fsrs import Scheduler
+
+    # No learning steps: a question comes back in a later session, days apart, not 1 and 10
+    # minutes later as flashcard learning steps would schedule it. No fuzzing: the same grades
+    # give the same due dates, so a seed reproduces a selection.
+    return Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class LearningState:
 
     def card(self) -> Card:
         """The FSRS card, rebuilt."""
+        from fsrs import Card
+
         return Card.from_json(self.card_json)
 
     def is_due(self, now: datetime) -> bool:
@@ -66,6 +77,8 @@ def rating_for(score: int) -> Rating:
     """The FSRS rating of a 0-100 score (thresholds: AGAIN_BELOW, HARD_BELOW, EASY_FROM)."""
     if not 0 <= score <= 100:
         raise ValueError(f"a score is between 0 and 100, got {score}")
+    from fsrs import Rating
+
     if score < AGAIN_BELOW:
         return Rating.Again
     if score < HARD_BELOW:
@@ -77,6 +90,8 @@ def rating_for(score: int) -> Rating:
 
 def review(state: LearningState | None, score: int, when: datetime) -> LearningState:
     """The learning state after one more answer scored `score` at `when`."""
+    from fsrs import Card
+
     rating = rating_for(score)
     when = as_utc(when)
     if state is None:
@@ -90,7 +105,7 @@ def review(state: LearningState | None, score: int, when: datetime) -> LearningS
         # FSRS assumes reviews in time order; an answer graded late must not go back in time.
         if card.last_review is not None and when < card.last_review:
             when = card.last_review
-    card, _log = _FSRS.review_card(card, rating, when)
+    card, _log = _fsrs().review_card(card, rating, when)
     return LearningState(
         attempts=attempts + 1,
         last_score=score,
