@@ -94,6 +94,7 @@ class InterviewApp(App[None]):
         review: bool = False,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        served: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -115,6 +116,10 @@ class InterviewApp(App[None]):
         self.grader: Grader | None = None
         self.grader_error: str | None = None
         self._background_started = False
+        self.served = served
+        """Running in a browser tab (`mock-interview serve`): the start screen asks for a name."""
+        self.candidate: str | None = None
+        """Who takes the interviews: the name typed on the start screen when served."""
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -299,7 +304,13 @@ class InterviewApp(App[None]):
         """The start screen, with last choices and any unfinished session offered."""
         choices = self.command_line or start_screen_choices(self.settings.config_dir)
         offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
-        screen = StartScreen(choices.settings, resume_offer=offer, sources=choices.sources)
+        screen = StartScreen(
+            choices.settings,
+            resume_offer=offer,
+            sources=choices.sources,
+            ask_name=self.served,
+            name=self.candidate or "",
+        )
         self.push_screen(screen, self._started)
 
     def _resume_offer(self, lang: Lang) -> str | None:
@@ -325,6 +336,8 @@ class InterviewApp(App[None]):
     def _started(self, choice: StartChoice | None) -> None:
         if choice is None:
             return
+        if choice.candidate is not None:
+            self.candidate = choice.candidate
         if choice.action == "start" and choice.settings is not None:
             self.command_line = None  # chosen on the start screen from now on
             self.begin_interview(choice.settings)
@@ -384,10 +397,14 @@ class InterviewApp(App[None]):
         return self.store.start_session(
             mode=settings.mode.value,
             lang=settings.lang,
-            settings={**settings.to_dict(), "plan": plan},
+            settings={**settings.to_dict(), "plan": plan, **self._candidate_record()},
             model_id=self.grader.model_id if self.grader else self.settings.model,
             bank_version=self.bank.version,
         )
+
+    def _candidate_record(self) -> dict[str, str]:
+        """Who takes the session, kept with its settings until sessions have a column for it."""
+        return {"candidate": self.candidate} if self.candidate is not None else {}
 
     def resume_interview(self) -> None:
         """Continue the newest unfinished session with the questions it had left."""
@@ -564,6 +581,7 @@ def make_app(
     review: bool = False,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    served: bool = False,
 ) -> InterviewApp:
     """Build the app; used by the command line and by the tests."""
     return InterviewApp(
@@ -575,4 +593,5 @@ def make_app(
         review=review,
         clock=clock,
         now=now,
+        served=served,
     )
