@@ -282,15 +282,19 @@ class StartScreen(Screen[StartChoice]):
             return
         self.dismiss(StartChoice("start", settings, self._candidate()))
 
+    def _typed_name(self) -> str:
+        """The name field's text now (its Changed message may not have arrived yet)."""
+        return self.query_one("#candidate", Input).value
+
     def _candidate(self) -> str | None:
         """The name typed, trimmed; None when the screen does not ask for one."""
-        return self.candidate_name.strip() if self.ask_name else None
+        return self._typed_name().strip() if self.ask_name else None
 
     def _name_given(self) -> bool:
         """True when no name is asked for, or a good one is typed; else say what is wrong."""
         if not self.ask_name:
             return True
-        problem = name_problem(self.candidate_name)
+        problem = name_problem(self._typed_name())
         if problem is None:
             return True
         self.query_one("#form-error", Static).update(line(problem, self.lang, max=MAX_NAME_LENGTH))

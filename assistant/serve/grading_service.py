@@ -21,7 +21,9 @@ import json
 import os
 import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +32,6 @@ from assistant.grading.target import GradingTarget
 
 if TYPE_CHECKING:
     from assistant.grading.pipeline import Grader
-    from assistant.settings import Settings
 
 PARENT_CHECK_SECONDS = 2.0
 """How often the service checks that the `serve` process that started it is still there."""
@@ -59,8 +60,9 @@ def target_from_wire(data: dict[str, Any]) -> GradingTarget:
 class GradingService:
     """The loaded grader behind a lock, and the state of its load."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, load: Callable[[], Grader]) -> None:
+        self._load = load
+        """Loads the grader (slow: run by `load`, in a thread)."""
         self._grader: Grader | None = None
         self._problem: str | None = None
         self._lock = threading.Lock()
@@ -68,10 +70,8 @@ class GradingService:
 
     def load(self) -> None:
         """Load the models (slow); a failure is kept and told to every tab that asks."""
-        from assistant.grading.pipeline import load_grader
-
         try:
-            self._grader = load_grader(self.settings, "")
+            self._grader = self._load()
         except Exception as exc:  # any failure: the tabs say why, and answers stay ungraded
             self._problem = str(exc) or type(exc).__name__
 
@@ -103,13 +103,8 @@ class GradingService:
         return 200, {"grades": [replace(g, bank_version=bank_version).to_dict() for g in grades]}
 
 
-class _GradingServer(socketserver.ThreadingUnixStreamServer):
-    daemon_threads = True
-    service: GradingService
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _GradingServer
+    server: GradingServer
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
@@ -147,23 +142,37 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the serve process's terminal shows the tabs, not every grade."""
 
 
-def serve_grading(socket_path: Path, settings: Settings, *, parent_pid: int | None) -> None:
+class GradingServer(socketserver.ThreadingUnixStreamServer):
+    """The service's socket: one thread per request."""
+
+    daemon_threads = True
+
+    def __init__(self, socket_path: Path, service: GradingService) -> None:
+        super().__init__(str(socket_path), _Handler)
+        self.socket_path = socket_path
+        self.service = service
+
+    def serve_until_shutdown(self) -> None:
+        """Answer requests until `shutdown()`; the socket file goes with the service."""
+        try:
+            self.serve_forever()
+        finally:
+            self.server_close()
+            self.socket_path.unlink(missing_ok=True)
+
+
+def serve_grading(socket_path: Path, load: Callable[[], Grader], *, parent_pid: int | None) -> None:
     """Bind `socket_path`, load the model, answer until the parent process is gone."""
-    server = _GradingServer(str(socket_path), _Handler)
-    server.service = GradingService(settings)
+    server = GradingServer(socket_path, GradingService(load))
     threading.Thread(target=server.service.load, name="model-load", daemon=True).start()
     if parent_pid is not None:
         threading.Thread(
             target=_stop_when_orphaned, args=(server, parent_pid), name="parent", daemon=True
         ).start()
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-        socket_path.unlink(missing_ok=True)
+    server.serve_until_shutdown()
 
 
-def _stop_when_orphaned(server: _GradingServer, parent_pid: int) -> None:
+def _stop_when_orphaned(server: GradingServer, parent_pid: int) -> None:
     """Stop serving once the `serve` process is gone (killed without a chance to stop us)."""
     stopped = threading.Event()
     while not stopped.wait(PARENT_CHECK_SECONDS):
@@ -174,6 +183,7 @@ def _stop_when_orphaned(server: _GradingServer, parent_pid: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m assistant.serve.grading_service --socket PATH [--model M] [--verifier V]`."""
+    from assistant.grading.pipeline import load_grader
     from assistant.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -185,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     os.environ["TRANSFORMERS_VERBOSITY"] = "error"
     settings = Settings.from_env(model=args.model, verifier=args.verifier)
-    serve_grading(args.socket, settings, parent_pid=args.parent_pid)
+    serve_grading(args.socket, partial(load_grader, settings, ""), parent_pid=args.parent_pid)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ bound to 0.0.0.0 is reached by some other name).
 
 from __future__ import annotations
 
-import logging
+import asyncio
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -94,10 +95,24 @@ class CoachServer(Server):
         )
         self.options = options
 
-    def initialize_logging(self) -> None:
-        """textual-serve's logging, without aiohttp's access log (it would print the token)."""
-        super().initialize_logging()
-        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    def serve_on(self, listening: socket.socket) -> None:
+        """Serve on a socket already bound and listening, until Ctrl+C or SIGTERM.
+
+        textual-serve's own `serve` binds after its start-up signal, when ours has already said
+        where to connect; binding first also reports a port in use before anything starts.
+        """
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, self.request_exit)
+        web.run_app(
+            self._make_app(),
+            sock=listening,
+            handle_signals=False,
+            loop=loop,
+            print=lambda *_: None,
+            access_log=None,  # it would print every URL, token included
+        )
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -105,7 +120,7 @@ class CoachServer(Server):
         return app
 
     async def on_startup(self, app: web.Application) -> None:
-        """Print where to open the coach (the listening socket is bound by now)."""
+        """Print where to open the coach (the socket listens already: see `serve_on`)."""
         print(f"Serving the mock-interview coach on {page_url(self.options)}", flush=True)
         if self.options.token and not self.options.public_url:
             print("Anyone with this URL can use the coach; it is not encrypted (no TLS).")
@@ -163,12 +178,20 @@ def grading_service(settings: Settings) -> Iterator[Path]:
                 process.wait()
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port` and listening; OSError when it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=128)
+
+
 def serve(settings: Settings, options: ServeOptions) -> None:
     """Serve the coach until Ctrl+C (or SIGTERM)."""
     if options.token is None and not is_loopback(options.host):
         raise ValueError("serving beyond this machine needs an access token")
-    if options.grading == "per-tab":
-        CoachServer(app_command(settings, options, None), options).serve()
-        return
-    with grading_service(settings) as socket_path:
-        CoachServer(app_command(settings, options, socket_path), options).serve()
+    with listen(options.host, options.port) as listening:
+        if options.grading == "per-tab":
+            CoachServer(app_command(settings, options, None), options).serve_on(listening)
+            return
+        with grading_service(settings) as socket_path:
+            command = app_command(settings, options, socket_path)
+            CoachServer(command, options).serve_on(listening)
