@@ -24,8 +24,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check assistant tests bench verifier
 	$(BIN)/mypy assistant
 
-test: lint
+test: lint /usr/bin/chromium
 	HF_HUB_OFFLINE=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/serve/) drive Debian's chromium; CI runs as root on fresh Debian.
+/usr/bin/chromium:
+	apt-get update && apt-get install -y chromium
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/run_all.py
