@@ -190,11 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "serve",
         "serve the coach to web browsers",
-        description="Serve the coach with textual-serve: each browser tab runs its own "
-        "interview on the same session database, graded by one model loaded once.\n"
-        "Binds to 127.0.0.1 unless told otherwise; any other address needs an access token "
-        "(--token, or one is generated and printed in the URL). There is no TLS: put a "
-        "reverse proxy in front to serve beyond a trusted network (see the README).",
+        description="Serve the coach with textual-serve: each browser tab runs its own\n"
+        "interview on the same session database, graded by one model loaded once.\n\n"
+        "Binds to 127.0.0.1 unless told otherwise; any other address needs an access\n"
+        "token (--token, or one is generated and printed in the URL). There is no TLS:\n"
+        "put a reverse proxy in front to serve beyond a trusted network (see the README).",
     )
     serve.formatter_class = argparse.RawDescriptionHelpFormatter
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
