@@ -30,8 +30,12 @@ postgresql:
 	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
 		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
-test: lint postgresql
+test: lint postgresql /usr/bin/chromium
 	HF_HUB_OFFLINE=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/serve/) drive Debian's chromium; CI runs as root on fresh Debian.
+/usr/bin/chromium:
+	apt-get update && apt-get install -y chromium
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/run_all.py

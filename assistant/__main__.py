@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     interview.add_argument("--seed", type=int, help="reproducible choice of questions")
     interview.add_argument("--subject", help="subject of the packs to draw from (e.g. mlops)")
+    # Set by `serve` on the command it runs for each browser tab; not for people.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--grading-socket", type=Path, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
     kb = _command(sub, "kb", "check or list the question bank")
@@ -221,6 +224,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(review)
     _candidate_option(review)
+
+    serve = _command(
+        sub,
+        "serve",
+        "serve the coach to web browsers",
+        description="Serve the coach with textual-serve: each browser tab runs its own\n"
+        "interview on the same session database, graded by one model loaded once.\n\n"
+        "Binds to 127.0.0.1 unless told otherwise; any other address needs an access\n"
+        "token (--token, or one is generated and printed in the URL). There is no TLS:\n"
+        "put a reverse proxy in front to serve beyond a trusted network (see the README).",
+    )
+    serve.formatter_class = argparse.RawDescriptionHelpFormatter
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
+    serve.add_argument(
+        "--token",
+        help="access token (at least 16 letters, digits, - or _); required beyond loopback, "
+        "generated when not given",
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the URL browsers use, when a reverse proxy stands in front (https://...)",
+    )
+    serve.add_argument(
+        "--grading",
+        choices=("shared", "per-tab"),
+        default="shared",
+        help="shared: one model for every tab (the default); per-tab: each tab loads its own",
+    )
+    _common(serve)
     return parser
 
 
@@ -434,6 +468,8 @@ def _run_command(argv: Sequence[str] | None) -> int:
         return cmd_export(args, out, err)
     if args.command == "review" and args.cohort:
         return cmd_review_cohort(args, out, err)
+    if args.command == "serve":
+        return cmd_serve(args, out, err)
     return run_app(args, err, review=args.command == "review")
 
 
@@ -575,6 +611,38 @@ def cmd_review_cohort(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the coach to browsers until Ctrl+C; exit 2 when the address needs a token."""
+    from assistant.serve.auth import check_token, is_loopback, new_token
+    from assistant.serve.server import ServeOptions, serve
+
+    if not 0 < args.port < 65536:
+        print("error: --port must be from 1 to 65535", file=err)
+        return 2
+    token = args.token
+    if token is not None and (problem := check_token(token)) is not None:
+        print(f"error: {problem}", file=err)
+        return 2
+    if token is None and not is_loopback(args.host):
+        token = new_token()
+        print(f"{args.host} is reachable from other machines: generated an access token.", file=out)
+    settings = _settings(args)
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        token=token,
+        public_url=args.public_url,
+        grading=args.grading,
+        kb=tuple(getattr(args, "kb", None) or ()),
+    )
+    try:
+        serve(settings, options)
+    except (OSError, RuntimeError) as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    return 0
+
+
 def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices | None:
     """The interview the flags ask for (flags win), or None when none of them was given."""
     given = {
@@ -622,6 +690,13 @@ def _load_grader(settings: Settings, bank_version: str) -> Grader:
     from assistant.grading.pipeline import load_grader
 
     return load_grader(settings, bank_version)
+
+
+def _connect_grader(socket_path: Path, bank_version: str) -> Grader:
+    """A served tab's grader: the serve process's grading service (no model in this process)."""
+    from assistant.serve.remote_grader import connect_grader
+
+    return connect_grader(socket_path, bank_version)
 
 
 @contextmanager
@@ -712,9 +787,14 @@ def _run_app(args: argparse.Namespace, err: TextIO, *, review: bool) -> int:
         settings,
         report,
         store,
-        grader_loader=partial(_load_grader, settings, bank_version),
+        grader_loader=(
+            partial(_connect_grader, args.grading_socket, bank_version)
+            if args.grading_socket is not None
+            else partial(_load_grader, settings, bank_version)
+        ),
         interview=None if review else _direct_interview(args, settings),
         review=review,
+        served=args.served,
     )
     try:
         app.run()

@@ -94,6 +94,7 @@ class InterviewApp(App[None]):
         review: bool = False,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        served: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -115,6 +116,11 @@ class InterviewApp(App[None]):
         self.grader: Grader | None = None
         self.grader_error: str | None = None
         self._background_started = False
+        self.served = served
+        """Running in a browser tab (`mock-interview serve`): the start screen asks for a name."""
+        self.candidate: str | None = None
+        """Who takes the interviews when served: the name typed on the start screen (None in
+        the terminal, where the store's candidate, from the settings, is used)."""
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -309,8 +315,19 @@ class InterviewApp(App[None]):
         from assistant.screens.start import StartScreen  # its form's widgets: not for --questions
 
         choices = self.command_line or start_screen_choices(self.settings.config_dir)
-        offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
-        screen = StartScreen(choices.settings, resume_offer=offer, sources=choices.sources)
+        # Served, the log is shared and nobody has said who they are yet: offer no one's session.
+        offer = (
+            self._resume_offer(choices.settings.lang)
+            if self.store_ready and not self.served
+            else None
+        )
+        screen = StartScreen(
+            choices.settings,
+            resume_offer=offer,
+            sources=choices.sources,
+            ask_name=self.served,
+            name=self.candidate or "",
+        )
         self.push_screen(screen, self._started)
 
     def _resume_offer(self, lang: Lang) -> str | None:
@@ -336,6 +353,10 @@ class InterviewApp(App[None]):
     def _started(self, choice: StartChoice | None) -> None:
         if choice is None:
             return
+        if choice.candidate is not None:
+            self.candidate = choice.candidate
+            if self.store_ready:  # the review and "practise next" read this candidate's sessions
+                self.store.candidate = choice.candidate
         if choice.action == "start" and choice.settings is not None:
             self.command_line = None  # chosen on the start screen from now on
             self.begin_interview(choice.settings)
@@ -398,6 +419,7 @@ class InterviewApp(App[None]):
             settings={**settings.to_dict(), "plan": plan},
             model_id=self.grader.model_id if self.grader else self.settings.model,
             bank_version=self.bank.version,
+            candidate=self.candidate,
         )
 
     def resume_interview(self) -> None:
@@ -575,6 +597,7 @@ def make_app(
     review: bool = False,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    served: bool = False,
 ) -> InterviewApp:
     """Build the app; used by the command line and by the tests."""
     return InterviewApp(
@@ -586,4 +609,5 @@ def make_app(
         review=review,
         clock=clock,
         now=now,
+        served=served,
     )

@@ -192,6 +192,16 @@ _LINES: dict[str, tuple[str, str]] = {
     # start screen
     "app_title": ("Mock interview coach", "Coach d'entretien"),
     "subject": ("Subject", "Sujet"),
+    "candidate_name": ("Your name", "Votre nom"),
+    "bad_name_empty": ("Type your name to start.", "Tapez votre nom pour commencer."),
+    "bad_name_long": (
+        "Your name may be {max} characters at most.",
+        "Votre nom peut compter {max} caractères au plus.",
+    ),
+    "bad_name_chars": (
+        "Your name may hold only printable characters.",
+        "Votre nom ne peut contenir que des caractères imprimables.",
+    ),
     "categories": ("Categories (none ticked: all)", "Catégories (aucune cochée : toutes)"),
     "difficulty": ("Difficulty", "Difficulté"),
     "any": ("any", "toutes"),

@@ -28,6 +28,20 @@ if TYPE_CHECKING:
 _LABEL_KEYS = ("subject", "categories", "difficulty", "questions", "language", "mode")
 """The label of each of CHOICE_FIELDS, in the same order."""
 
+MAX_NAME_LENGTH = 64
+"""The longest candidate name accepted (it is shown in lists and reports)."""
+
+
+def name_problem(name: str) -> str | None:
+    """The `line` key saying what is wrong with a candidate name, or None when it will do."""
+    if not name.strip():
+        return "bad_name_empty"
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        return "bad_name_long"
+    if not name.isprintable():
+        return "bad_name_chars"
+    return None
+
 
 @dataclass(frozen=True)
 class StartChoice:
@@ -35,6 +49,8 @@ class StartChoice:
 
     action: Literal["start", "resume", "discard", "review"]
     settings: InterviewSettings | None = None
+    candidate: str | None = None
+    """The name typed on the start screen (served in a browser only)."""
 
 
 class StartScreen(Screen[StartChoice]):
@@ -55,8 +71,14 @@ class StartScreen(Screen[StartChoice]):
         *,
         resume_offer: str | None = None,
         sources: Mapping[str, ChoiceSource] | None = None,
+        ask_name: bool = False,
+        name: str = "",
     ) -> None:
         super().__init__()
+        self.ask_name = ask_name
+        """Ask who takes the interview (served in a browser; a terminal is one user's)."""
+        self.candidate_name = name
+        """The name typed so far (kept when the form is rebuilt in another language)."""
         self.choice = initial
         self.initial = initial
         """The choices offered at first; a choice still equal to it is shown with its source."""
@@ -92,6 +114,14 @@ class StartScreen(Screen[StartChoice]):
                 yield Button(line("discard", lang), id="discard")
         with Horizontal(id="form"):
             with Vertical(id="form-left"):
+                if self.ask_name:
+                    yield Label(line("candidate_name", lang), id="candidate-label", markup=False)
+                    yield Input(
+                        self.candidate_name,
+                        placeholder=line("candidate_name", lang),
+                        max_length=MAX_NAME_LENGTH,
+                        id="candidate",
+                    )
                 yield self._choice_label("subject", "subject")
                 yield Select(
                     [(s, s) for s in subjects],
@@ -186,8 +216,11 @@ class StartScreen(Screen[StartChoice]):
 
     def on_mount(self) -> None:
         self.watch_lang(self.lang)
-        # With an unfinished interview on offer, Enter resumes it.
-        self.query_one("#resume" if self.resume_offer else "#start", Button).focus()
+        if self.ask_name and not self.candidate_name:
+            self.query_one("#candidate", Input).focus()  # nothing starts without it
+        else:
+            # With an unfinished interview on offer, Enter resumes it.
+            self.query_one("#resume" if self.resume_offer else "#start", Button).focus()
         self.call_after_refresh(self.coach.start_background_work)
 
     def offer_resume(self, text: str) -> None:
@@ -197,6 +230,11 @@ class StartScreen(Screen[StartChoice]):
             self.choice = self._read()  # keep what was already changed on the form
             self.refresh(recompose=True)
             self.call_after_refresh(lambda: self.query_one("#resume", Button).focus())
+
+    @on(Input.Changed, "#candidate")
+    def remember_name(self, event: Input.Changed) -> None:
+        """Keep the name typed, for a form rebuilt in the other language."""
+        self.candidate_name = event.value
 
     @on(Select.Changed, "#lang")
     def switch_language(self, event: Select.Changed) -> None:
@@ -240,7 +278,28 @@ class StartScreen(Screen[StartChoice]):
         if not self.coach.candidate_questions(settings):
             error.update(line("no_questions", self.lang))
             return
-        self.dismiss(StartChoice("start", settings))
+        if not self._name_given():
+            return
+        self.dismiss(StartChoice("start", settings, self._candidate()))
+
+    def _typed_name(self) -> str:
+        """The name field's text now (its Changed message may not have arrived yet)."""
+        return self.query_one("#candidate", Input).value
+
+    def _candidate(self) -> str | None:
+        """The name typed, trimmed; None when the screen does not ask for one."""
+        return self._typed_name().strip() if self.ask_name else None
+
+    def _name_given(self) -> bool:
+        """True when no name is asked for, or a good one is typed; else say what is wrong."""
+        if not self.ask_name:
+            return True
+        problem = name_problem(self._typed_name())
+        if problem is None:
+            return True
+        self.query_one("#form-error", Static).update(line(problem, self.lang, max=MAX_NAME_LENGTH))
+        self.query_one("#candidate", Input).focus()
+        return False
 
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
@@ -250,8 +309,8 @@ class StartScreen(Screen[StartChoice]):
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:
         """Continue the unfinished interview, when one is on offer."""
-        if self.resume_offer:
-            self.dismiss(StartChoice("resume"))
+        if self.resume_offer and self._name_given():
+            self.dismiss(StartChoice("resume", candidate=self._candidate()))
 
     @on(Button.Pressed, "#discard")
     def discard(self) -> None:

@@ -1,0 +1,88 @@
+"""The name field of the start screen when served: required, checked, recorded as typed; and
+absent in the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from assistant.app import InterviewApp, make_app
+from assistant.knowledge.loader import load_bank
+from assistant.screens.interview import InterviewScreen
+from assistant.screens.start import MAX_NAME_LENGTH, StartScreen, name_problem
+from assistant.settings import Settings, shipped_bank_dir
+from assistant.store import SessionStore, open_store
+from tests.fakes import KeywordGrader
+from tests.ui.conftest import FrozenClock
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SessionStore]:
+    s = open_store(tmp_path / "sessions.db")
+    yield s
+    s.close()
+
+
+def _app(store: SessionStore, tmp_path: Path, *, served: bool) -> InterviewApp:
+    return make_app(
+        Settings.from_env(db=tmp_path / "sessions.db"),
+        load_bank([shipped_bank_dir()]),
+        store,
+        grader_loader=KeywordGrader,
+        clock=FrozenClock(),
+        served=served,
+    )
+
+
+def _error(app: InterviewApp) -> str:
+    return str(app.screen.query_one("#form-error", Static).content)
+
+
+async def test_a_served_interview_starts_only_with_a_name(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """Ctrl+S with no name says why and starts nothing; the name typed is recorded literally."""
+    app = _app(store, tmp_path, served=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one("#candidate", Input).has_focus
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert _error(app) == "Type your name to start."
+        assert store.list_sessions() == []
+
+        typed = "  Zoë [bold]O'Brien[/bold]  "
+        await pilot.press(*typed)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        [session] = store.list_sessions()
+        assert store.candidate == "Zoë [bold]O'Brien[/bold]"
+        assert session.candidate == "Zoë [bold]O'Brien[/bold]"
+
+
+async def test_the_terminal_asks_no_name(store: SessionStore, tmp_path: Path) -> None:
+    app = _app(store, tmp_path, served=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#candidate")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        [session] = store.list_sessions()
+        assert "candidate" not in session.settings
+
+
+def test_names_that_are_refused() -> None:
+    assert name_problem("") == "bad_name_empty"
+    assert name_problem("   ") == "bad_name_empty"
+    assert name_problem("x" * (MAX_NAME_LENGTH + 1)) == "bad_name_long"
+    assert name_problem("Ada\x1b[31m") == "bad_name_chars"
+    assert name_problem("Ada\nLovelace") == "bad_name_chars"
+    assert name_problem(" Ada Lovelace ") is None
+    assert name_problem("x" * MAX_NAME_LENGTH) is None
