@@ -6,17 +6,15 @@ and user directories in a temporary folder.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-
 import asyncio
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 
 import aiohttp
 from playwright.sync_api import sync_playwright
 
-from assistant.store import open_store
 from tests.serve.browser import (
     launch_chromium,
     open_coach,
