@@ -24,7 +24,6 @@ import torch
 from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from augment import contrast_pairs
 from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, load_all, split
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +41,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rank", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
-    parser.add_argument(
-        "--contrast",
-        type=float,
-        default=0.5,
-        help="share of entailed pairs edited into contradictions (verifier/augment.py)",
-    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
     parser.add_argument(
@@ -98,9 +91,7 @@ def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, 
             else:
                 ok = guess == pair.label
             hits[pair.source].append(int(ok))
-            # Contrast pairs (verifier/augment.py) are reported apart from the published sets.
-            group = "contrast" if "+" in pair.source else "all"
-            hits[f"{group}-{pair.lang}"].append(int(ok))
+            hits[f"all-{pair.lang}"].append(int(ok))
     model.train()
     return {
         k: {"accuracy": round(sum(v) / len(v), 4), "n": len(v)} for k, v in sorted(hits.items())
@@ -129,12 +120,6 @@ Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
 | RTE-3 French (dev set translated by hand) | {n_rte} | entailment / neutral / contradiction | BSD 2-Clause |
 | DACCORD (French contradictions) | {n_daccord} | compatible (entailment or neutral) / contradiction | BSD 2-Clause |
 
-Contrast pairs (`verifier/augment.py`): {contrast_pct}% of the entailed training pairs, drawn by the
-seed, have their hypothesis minimally edited into a contradiction (a negated auxiliary, a general
-antonym, a changed number), {n_contrast} pairs in all, so that a wrong statement that reuses the
-right words is not read as entailed. They are made from the validation slice the same way and
-reported apart ("contrast-en/fr").
-
 French pairs are seen {fr_repeat} times per epoch (they are scarce). No question, reference, key
 point or common mistake of the product's own bank is used: the verifier must judge packs it
 has never seen, and every labelled set we measure on is about bank questions.
@@ -156,7 +141,7 @@ Measured by the scripts in `bench/` (figures in the README's "Measured" table):
 incorrect, unseen questions), `bench/grading_mohler.py` (Mohler r), `bench/grading_speed.py`.
 
 ## Limits
-A 22M-parameter model trained on about 57,000 pairs: it reads short statements well, long and
+A 22M-parameter model trained on about 50,000 pairs: it reads short statements well, long and
 technical ones less so, and French less well than English (its vocabulary is English). It judges
 a span against a key point, not the world: a key point that is itself wrong is not caught.
 """
@@ -181,8 +166,6 @@ def write_card(out: Path) -> None:
         n_semeval=semeval or "?",
         n_rte=counts.get("rte3-fr", "?"),
         n_daccord=counts.get("daccord", "?"),
-        contrast_pct=round(100 * info.get("contrast", 0)),
-        n_contrast=sum(n for source, n in counts.items() if "+" in source),
         validation="\n".join(lines),
         targets=", ".join(info["targets"]),
         **{
@@ -242,8 +225,6 @@ def main() -> None:
 
     pairs = load_all(args.data)
     train, valid = split(pairs)
-    train = train + contrast_pairs(train, args.contrast, args.seed)
-    valid = valid + contrast_pairs(valid, args.contrast, args.seed)
     train = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
     rng = random.Random(args.seed)
     if args.limit:
@@ -313,7 +294,6 @@ def main() -> None:
                 "targets": TARGETS,
                 "max_length": args.max_length,
                 "fr_repeat": args.fr_repeat,
-                "contrast": args.contrast,
                 "steps": total,
                 "train_pairs": len(train),
                 "validation_pairs": len(valid),
