@@ -46,6 +46,17 @@ def test_verifier_reads_entailment_neutral_and_contradiction(
     assert int(probabilities.argmax()) == label
 
 
+def test_the_bundled_adapter_is_folded_into_the_weights_once_loaded(
+    verifier: CrossEncoderVerifier,
+) -> None:
+    """Merged LoRA layers skip the adapter's own matrix products on every call (speed)."""
+    from peft.tuners.lora import LoraLayer
+
+    layers = [m for m in verifier._model.model.modules() if isinstance(m, LoraLayer)]
+    assert len(layers) == 36  # six linear layers in each of the six transformer blocks
+    assert all(layer.merged for layer in layers)
+
+
 def test_the_shipped_verifier_is_small_and_has_its_model_card() -> None:
     weights = BUNDLED_DIR / "adapter_model.safetensors"
     assert weights.stat().st_size < 5 * 1024 * 1024  # an adapter, not a copy of the base model
