@@ -303,8 +303,9 @@ class StartScreen(Screen[StartChoice]):
 
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
-        """Open the review screen."""
-        self.dismiss(StartChoice("review"))
+        """Open the review screen (served: only once a name says whose sessions to show)."""
+        if self._name_given():
+            self.dismiss(StartChoice("review", candidate=self._candidate()))
 
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:

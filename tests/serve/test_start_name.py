@@ -78,6 +78,28 @@ async def test_the_terminal_asks_no_name(store: SessionStore, tmp_path: Path) ->
         assert "candidate" not in session.settings
 
 
+async def test_a_served_review_shows_only_the_named_candidates_sessions(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """Served, the log is shared: the review opens only with a name, and lists only theirs."""
+    for who in ("server-user", "ada", "bob"):
+        store.start_session(
+            mode="practice", lang="en", settings={}, model_id="m", bank_version="1", candidate=who
+        )
+    app = _app(store, tmp_path, served=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.click("#review")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert _error(app) == "Type your name to start."
+        await pilot.press(*"ada")
+        await pilot.click("#review")
+        await pilot.pause()
+        assert not isinstance(app.screen, StartScreen)
+        assert [s.candidate for s in store.list_sessions()] == ["ada"]
+
+
 def test_names_that_are_refused() -> None:
     assert name_problem("") == "bad_name_empty"
     assert name_problem("   ") == "bad_name_empty"
