@@ -20,6 +20,8 @@ SCRIPTS = [
     "quit.py",
     "large_pack.py",
     "export_all.py",
+    "store_load.py",
+    "serve_memory.py",
 ]
 
 
