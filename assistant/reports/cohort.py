@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant.atomic_write import OutputPathError, atomic_write, check_output_path
+from assistant.atomic_write import OutputPathError, check_output_path
 from assistant.interview.visible import visible
 from assistant.store.records import TREND_SESSIONS, CandidateStanding, CohortOverview
 
@@ -343,7 +343,7 @@ def export_cohort(
     """`mock-interview export --cohort`: the report to `out`, or whole to `output` (never over
     the session database, nor an existing file without `force`). Returns the exit code: 1 for
     a file that cannot or must not be written, EXIT_NOT_A_MENTOR for anyone but a mentor."""
-    from assistant.reports.export import database_files
+    from assistant.reports.export import database_files, deliver
     from assistant.store.repository import NotAMentorError
 
     protected = database_files(store.path) if isinstance(store.path, Path) else {}
@@ -359,17 +359,8 @@ def export_cohort(
     except NotAMentorError:
         return refuse(store, err)
     text = render_cohort(overview, fmt, generated_at=generated_at)
-    if output is None:
-        out.write(text)
-        return 0
-    try:
-        with atomic_write(output, replace=force, protected=protected, newline="") as file:
-            file.write(text)
-    except OutputPathError as error:
-        print(f"error: {error}", file=err)
-        return 1
-    print(f"wrote the cohort of {len(overview.candidates)} candidate(s) to {output}", file=out)
-    return 0
+    written = f"the cohort of {len(overview.candidates)} candidate(s)"
+    return deliver(text, output, out=out, err=err, force=force, protected=protected, what=written)
 
 
 EXIT_NOT_A_MENTOR = 3

@@ -150,6 +150,22 @@ def export_command(
         print(f"error: {error.args[0]}", file=err)
         return 1
     text = render_report(details, fmt, generated_at=datetime.now(UTC), bank=bank)
+    written = f"{len(details)} session(s)"
+    return deliver(text, output, out=out, err=err, force=force, protected=protected, what=written)
+
+
+def deliver(
+    text: str,
+    output: Path | None,
+    *,
+    out: TextIO,
+    err: TextIO,
+    force: bool,
+    protected: dict[Path, str],
+    what: str,
+) -> int:
+    """A rendered report to `out`, or whole to `output` (atomically, never over a protected
+    file, nor an existing one without `force`); returns the exit code."""
     if output is None:
         out.write(text)
         return 0
@@ -160,7 +176,7 @@ def export_command(
     except OutputPathError as error:
         print(f"error: {error}", file=err)
         return 1
-    print(f"wrote {len(details)} session(s) to {output}", file=out)
+    print(f"wrote {what} to {output}", file=out)
     return 0
 
 
