@@ -228,8 +228,19 @@ class StartScreen(Screen[StartChoice]):
         self.resume_offer = text
         if not self.query("#resume-bar"):
             self.choice = self._read()  # keep what was already changed on the form
-            self.refresh(recompose=True)
-            self.call_after_refresh(lambda: self.query_one("#resume", Button).focus())
+            self.call_later(self._show_resume_offer)
+
+    async def _show_resume_offer(self) -> None:
+        """Rebuild the form with the offer, then focus its button (Enter resumes).
+
+        Awaited, not scheduled after a refresh: the button is focused once it exists, however
+        late the rebuild runs on a busy machine (and not at all if the screen has gone).
+        """
+        if not self.is_attached:
+            return
+        await self.recompose()
+        for button in self.query("#resume").results(Button):
+            button.focus()
 
     @on(Input.Changed, "#candidate")
     def remember_name(self, event: Input.Changed) -> None:
