@@ -119,8 +119,9 @@ class InterviewApp(App[None]):
         self.served = served
         """Running in a browser tab (`mock-interview serve`): the start screen asks for a name."""
         self.candidate: str | None = None
-        """Who takes the interviews when served: the name typed on the start screen (None in
-        the terminal, where the store's candidate, from the settings, is used)."""
+        """Who takes the interviews when served: the name typed on the start screen, handed to
+        the store (whose candidate every session and list follows) as soon as it is open. None
+        in the terminal, where the store's candidate comes from the settings."""
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -208,6 +209,8 @@ class InterviewApp(App[None]):
     def store_opened(self, event: StoreOpened) -> None:
         """Start the session chosen before the log was open, offer resumption, load the model."""
         self._store = event.store
+        if self.candidate is not None:  # named on a served start screen before the log opened
+            event.store.candidate = self.candidate
         replay = event.replay
         if replay is not None and replay.stored:
             self.notify(f"Saved {replay.stored} answer(s) kept aside by an earlier run.")
@@ -315,12 +318,7 @@ class InterviewApp(App[None]):
         from assistant.screens.start import StartScreen  # its form's widgets: not for --questions
 
         choices = self.command_line or start_screen_choices(self.settings.config_dir)
-        # Served, the log is shared and nobody has said who they are yet: offer no one's session.
-        offer = (
-            self._resume_offer(choices.settings.lang)
-            if self.store_ready and not self.served
-            else None
-        )
+        offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
         screen = StartScreen(
             choices.settings,
             resume_offer=offer,
@@ -334,6 +332,8 @@ class InterviewApp(App[None]):
         """The line offering the newest unfinished session: its mode, language, date, progress."""
         from assistant.interview.backlog import answered_questions
 
+        if self.served and self.candidate is None:
+            return None  # the log is shared and nobody has said who they are yet
         unfinished = self.store.unfinished_session()
         detail = self.store.get_session(unfinished.id) if unfinished else None
         if unfinished is None or detail is None:
@@ -419,7 +419,6 @@ class InterviewApp(App[None]):
             settings={**settings.to_dict(), "plan": plan},
             model_id=self.grader.model_id if self.grader else self.settings.model,
             bank_version=self.bank.version,
-            candidate=self.candidate,
         )
 
     def resume_interview(self) -> None:

@@ -3,7 +3,8 @@ absent in the terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ def store(tmp_path: Path) -> Iterator[SessionStore]:
     s.close()
 
 
-def _app(store: SessionStore, tmp_path: Path, *, served: bool) -> InterviewApp:
+def _app(
+    store: SessionStore | Callable[[], SessionStore], tmp_path: Path, *, served: bool
+) -> InterviewApp:
     return make_app(
         Settings.from_env(db=tmp_path / "sessions.db"),
         load_bank([shipped_bank_dir()]),
@@ -76,6 +79,39 @@ async def test_the_terminal_asks_no_name(store: SessionStore, tmp_path: Path) ->
         assert isinstance(app.screen, InterviewScreen)
         [session] = store.list_sessions()
         assert "candidate" not in session.settings
+
+
+async def test_a_served_start_screen_offers_no_ones_unfinished_interview(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """Served, the log is shared: the server user's unfinished interview is not offered to
+    whoever opens a tab, neither before nor after the log opens."""
+    session_id = store.start_session(
+        mode="practice", lang="en", settings={"plan": ["a", "b"]}, model_id="m", bank_version="1"
+    )
+    store.record_turn(
+        session_id,
+        order=1,
+        question_id="a",
+        question_text="What is drift?",
+        reference_answer="Reference.",
+        category="fundamentals",
+        answer="Inputs change.",
+        grade=None,
+        hints_used=0,
+        skipped=False,
+        shown_at=datetime(2026, 1, 1, tzinfo=UTC),
+        submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert store.unfinished_session() is not None
+    # Opened after the first paint, as from the command line: the offer comes when it opens.
+    app = _app(lambda: store, tmp_path, served=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.store_ready
+        assert not app.screen.query("#resume-bar")
 
 
 async def test_a_served_review_shows_only_the_named_candidates_sessions(
