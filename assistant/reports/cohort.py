@@ -15,7 +15,6 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant.atomic_write import OutputPathError, check_output_path
 from assistant.interview.visible import visible
 from assistant.store.records import TREND_SESSIONS, CandidateStanding, CohortOverview
 
@@ -343,17 +342,12 @@ def export_cohort(
     """`mock-interview export --cohort`: the report to `out`, or whole to `output` (never over
     the session database, nor an existing file without `force`). Returns the exit code: 1 for
     a file that cannot or must not be written, EXIT_NOT_A_MENTOR for anyone but a mentor."""
-    from assistant.reports.export import database_files, deliver
+    from assistant.reports.export import deliver, output_refused, protected_files
     from assistant.store.repository import NotAMentorError
 
-    protected = database_files(store.path) if isinstance(store.path, Path) else {}
-
-    if output is not None:
-        try:
-            check_output_path(output, replace=force, protected=protected)
-        except OutputPathError as error:
-            print(f"error: {error}", file=err)
-            return 1
+    protected = protected_files(store)
+    if output_refused(output, force=force, protected=protected, err=err):
+        return 1
     try:
         overview = store.cohort()
     except NotAMentorError:

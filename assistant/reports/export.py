@@ -134,13 +134,9 @@ def export_command(
     if chosen != 1:
         print("error: give exactly one of SESSION_ID, --last or --all", file=err)
         return 2
-    protected = database_files(store.path) if isinstance(store.path, Path) else {}
-    if output is not None:
-        try:
-            check_output_path(output, replace=force, protected=protected)
-        except OutputPathError as error:
-            print(f"error: {error}", file=err)
-            return 1
+    protected = protected_files(store)
+    if output_refused(output, force=force, protected=protected, err=err):
+        return 1
     try:
         details = _chosen_sessions(store, session_id=session_id, last=last)
     except StoreError as error:
@@ -152,6 +148,26 @@ def export_command(
     text = render_report(details, fmt, generated_at=datetime.now(UTC), bank=bank)
     written = f"{len(details)} session(s)"
     return deliver(text, output, out=out, err=err, force=force, protected=protected, what=written)
+
+
+def protected_files(store: SessionStore) -> dict[Path, str]:
+    """What an export must never write over: the SQLite log and the files beside it (nothing
+    for a server database)."""
+    return database_files(store.path) if isinstance(store.path, Path) else {}
+
+
+def output_refused(
+    output: Path | None, *, force: bool, protected: dict[Path, str], err: TextIO
+) -> bool:
+    """True, saying why on `err`, when `output` must not be written; checked before any work."""
+    if output is None:
+        return False
+    try:
+        check_output_path(output, replace=force, protected=protected)
+    except OutputPathError as error:
+        print(f"error: {error}", file=err)
+        return True
+    return False
 
 
 def deliver(
