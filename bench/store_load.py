@@ -196,15 +196,11 @@ def main() -> int:
                 DatabaseUrl.parse(args.url), processes=processes, answers=args.answers
             )
         else:
-            from tests.store.postgres_server import PostgresServer
+            from tests.store.postgres_server import running_server
 
-            server = PostgresServer(durable=True)
-            try:
-                server.start()
+            with running_server(durable=True) as server:
                 url = DatabaseUrl.parse(server.create_database("load"))
                 result = run_load(url, processes=processes, answers=args.answers)
-            finally:
-                server.remove()
         whole = _report(backend, processes, result) and whole
     return 0 if whole else 1
 

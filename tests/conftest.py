@@ -11,7 +11,7 @@ import pytest
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.verify import CrossEncoderVerifier
 from assistant.settings import DatabaseUrl
-from tests.store.postgres_server import PostgresMissing, PostgresServer
+from tests.store.postgres_server import PostgresServer, server_for_tests
 
 REPO = Path(__file__).resolve().parent.parent
 """The project root."""
@@ -63,15 +63,8 @@ def postgres_server() -> Iterator[PostgresServer]:
 
     Missing binaries fail the test, never skip it: the PostgreSQL backend must be exercised.
     """
-    try:
-        server = PostgresServer()
-    except PostgresMissing as missing:
-        pytest.fail(str(missing), pytrace=False)
-    try:
-        server.start()
+    with server_for_tests() as server:
         yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture

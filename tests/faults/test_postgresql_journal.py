@@ -21,7 +21,7 @@ from assistant.store import open_store
 from assistant.store.journal import AnswerJournal, journal_path
 from tests.fakes import KeywordGrader
 from tests.faults.test_interview_faults import burst, notice, settle
-from tests.store.postgres_server import PASSWORD, PostgresMissing, PostgresServer
+from tests.store.postgres_server import PASSWORD, PostgresServer, server_for_tests
 from tests.ui.conftest import FrozenClock
 
 
@@ -39,15 +39,8 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def own_server() -> Iterator[PostgresServer]:
     """A server for this test alone, which it stops and starts."""
-    try:
-        server = PostgresServer()
-    except PostgresMissing as missing:
-        pytest.fail(str(missing), pytrace=False)
-    try:
-        server.start()
+    with server_for_tests() as server:
         yield server
-    finally:
-        server.remove()
 
 
 def build_app(url: DatabaseUrl, bank_report: LoadReport, **interview: object) -> InterviewApp:

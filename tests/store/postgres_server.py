@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,28 @@ class PostgresServer:
         """Drop `name`, closing any connection still on it."""
         with self.admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A started server, stopped and its directory deleted afterwards."""
+    server = PostgresServer(durable=durable)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+@contextlib.contextmanager
+def server_for_tests() -> Iterator[PostgresServer]:
+    """`running_server` for a test: missing binaries fail the test, never skip it (the
+    PostgreSQL backend must be exercised)."""
+    import pytest
+
+    try:
+        server_binaries()
+    except PostgresMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+    with running_server() as server:
+        yield server
