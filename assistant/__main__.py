@@ -674,7 +674,7 @@ def _open_log(
         read_only=read_only,
         missing_ok=missing_ok,
         candidate=settings.candidate,
-        mentor=settings.is_configured_mentor,
+        mentors=settings.mentors,
     )
 
 

@@ -226,9 +226,9 @@ class Settings:
     theirs (default: the OS user)."""
 
     @property
-    def is_configured_mentor(self) -> bool:
-        """Whether `roles.toml` in the config directory names the candidate a mentor."""
-        return self.candidate in configured_mentors(self.config_dir)[0]
+    def mentors(self) -> frozenset[str]:
+        """The names `roles.toml` in the config directory lists as mentors."""
+        return configured_mentors(self.config_dir)[0]
 
     @classmethod
     def from_env(

@@ -89,7 +89,7 @@ def open_store(
     read_only: bool = False,
     missing_ok: bool = True,
     candidate: str = "",
-    mentor: bool = False,
+    mentors: frozenset[str] = frozenset(),
 ) -> SessionStore:
     """Open (or create) the session log at `db_path`, upgrading its schema if it is older.
 
@@ -109,11 +109,15 @@ def open_store(
     database (no schema yet) is the "no session yet" case.
 
     `candidate`: who is practising; sessions are recorded under this name and only theirs are
-    listed. `mentor`: the configuration says the candidate is a mentor (see `is_mentor`).
+    listed. `mentors`: the names the configuration lists as mentors (see `is_mentor`).
     """
     if isinstance(db_path, DatabaseUrl):
         return _open_server_store(
-            db_path, read_only=read_only, missing_ok=missing_ok, candidate=candidate, mentor=mentor
+            db_path,
+            read_only=read_only,
+            missing_ok=missing_ok,
+            candidate=candidate,
+            mentors=mentors,
         )
     path = Path(db_path).expanduser().absolute()
     if read_only:
@@ -124,7 +128,7 @@ def open_store(
             busy_timeout=busy_timeout,
             snapshot=snapshot,
             candidate=candidate,
-            mentor=mentor,
+            mentors=mentors,
         )
     misplaced = location_error(path)
     if misplaced is not None:
@@ -154,11 +158,13 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return SessionStore(engine, path, busy_timeout=busy_timeout, candidate=candidate, mentor=mentor)
+    return SessionStore(
+        engine, path, busy_timeout=busy_timeout, candidate=candidate, mentors=mentors
+    )
 
 
 def _open_server_store(
-    url: DatabaseUrl, *, read_only: bool, missing_ok: bool, candidate: str, mentor: bool
+    url: DatabaseUrl, *, read_only: bool, missing_ok: bool, candidate: str, mentors: frozenset[str]
 ) -> SessionStore:
     """`open_store` on a PostgreSQL database: checked, brought to this schema, then engined."""
     from assistant.store.server import connect, create_server_engine, server_error
@@ -185,7 +191,7 @@ def _open_server_store(
         url,
         busy_timeout=DEFAULT_BUSY_TIMEOUT,
         candidate=candidate,
-        mentor=mentor,
+        mentors=mentors,
     )
 
 
@@ -204,7 +210,7 @@ class SessionStore:
         busy_timeout: float,
         snapshot: Snapshot | None = None,
         candidate: str = "",
-        mentor: bool = False,
+        mentors: frozenset[str] = frozenset(),
     ) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**WRITE)
@@ -217,8 +223,9 @@ class SessionStore:
         """Who is practising. Sessions from before names ('') count as theirs on an SQLite
         file (the file is the one user's own log); the first session they start there makes
         those sessions theirs for good."""
-        self.mentor_by_config = mentor
-        """The configuration names the candidate a mentor (see `is_mentor`)."""
+        self.configured_mentors = mentors
+        """The names the configuration lists as mentors (see `is_mentor`); the candidate may
+        change after opening (a served tab names its own), so this is names, not a yes/no."""
 
     @property
     def read_only(self) -> bool:
@@ -546,7 +553,7 @@ class SessionStore:
     def is_mentor(self) -> bool:
         """Whether the candidate may see the cohort: the configuration says so, or the
         `mentor` table (a shared database's list of mentors) names them."""
-        if self.mentor_by_config:
+        if self.candidate in self.configured_mentors:
             return True
         with self._reading() as db:
             return db.get(Mentor, self.candidate) is not None

@@ -28,7 +28,7 @@ def bank() -> Bank:
 def stores(db_path: Path) -> Iterator[dict[str, SessionStore]]:
     """One store per candidate on the same file, and a mentor's ("mia", named by config)."""
     opened = {name: open_store(db_path, candidate=name) for name in (*PLANS, "dan")}
-    opened["mia"] = open_store(db_path, candidate="mia", mentor=True)
+    opened["mia"] = open_store(db_path, candidate="mia", mentors=frozenset({"mia"}))
     yield opened
     for store in opened.values():
         store.close()
@@ -193,6 +193,17 @@ def test_the_mentor_table_makes_a_mentor_as_the_configuration_does(
     assert bob.is_mentor()
     assert [c.candidate for c in bob.cohort().candidates] == ["alice", "bob", "chen"]
     assert not cohort["chen"].is_mentor()
+
+
+def test_the_configured_mentors_follow_the_candidate_named_after_opening(db_path: Path) -> None:
+    """A served tab opens the log as the server's user, then names its own candidate: the
+    server user's mentor role must not pass to them."""
+    with open_store(db_path, candidate="server", mentors=frozenset({"server", "mia"})) as store:
+        assert store.is_mentor()
+        store.candidate = "bob"
+        assert not store.is_mentor()
+        store.candidate = "mia"
+        assert store.is_mentor()
 
 
 def test_the_cohort_gives_each_candidate_s_sessions_average_trend_and_weakest_category(

@@ -47,7 +47,8 @@ def db(tmp_path: Path, bank_report: LoadReport) -> Path:
 def review_app(db: Path, bank_report: LoadReport, candidate: str, *, mentor: bool) -> InterviewApp:
     """The app on the review screen, as `mock-interview review --candidate NAME` opens it."""
     settings = Settings.from_env(db=db, candidate=candidate)
-    store = open_store(db, read_only=True, candidate=candidate, mentor=mentor)
+    mentors = frozenset({candidate}) if mentor else frozenset()
+    store = open_store(db, read_only=True, candidate=candidate, mentors=mentors)
     return make_app(settings, bank_report, store, grader_loader=no_model, review=True)
 
 
