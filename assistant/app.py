@@ -116,6 +116,7 @@ class InterviewApp(App[None]):
         self.grader: Grader | None = None
         self.grader_error: str | None = None
         self._background_started = False
+        self._backlog_started = False
         self.served = served
         """Running in a browser tab (`mock-interview serve`): the start screen asks for a name."""
         self.candidate: str | None = None
@@ -263,10 +264,21 @@ class InterviewApp(App[None]):
         """Hand the grader to every interview screen (they grade what waited)."""
         self.grader = event.grader
         self._tell_interview_screens()
+        self._start_backlog()
+
+    def _start_backlog(self) -> None:
+        """Grade the candidate's answers that earlier sessions left ungraded, once the grader
+        is loaded and the candidate known: served, that waits for the typed name (the store's
+        candidate is the server's user until then, whose answers are not this tab's to grade)."""
+        if self.grader is None or not self.store_ready or self._backlog_started:
+            return
+        if self.served and self.candidate is None:
+            return
+        self._backlog_started = True
         open_sessions = self._open_sessions()
         backlog = [t for t in self.store.ungraded_turns() if t.session_id not in open_sessions]
         if backlog:
-            self._grade_backlog(event.grader, backlog)
+            self._grade_backlog(self.grader, backlog)
 
     @work(exclusive=True, exit_on_error=False, group="backlog")
     async def _grade_backlog(self, grader: Grader, turns: list[TurnRecord]) -> None:
@@ -357,6 +369,7 @@ class InterviewApp(App[None]):
             self.candidate = choice.candidate
             if self.store_ready:  # the review and "practise next" read this candidate's sessions
                 self.store.candidate = choice.candidate
+            self._start_backlog()
         if choice.action == "start" and choice.settings is not None:
             self.command_line = None  # chosen on the start screen from now on
             self.begin_interview(choice.settings)

@@ -42,6 +42,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="fine-tune every weight instead of a LoRA adapter (a comparison: writes the whole "
+        "model to --out, which the product does not ship)",
+    )
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
     parser.add_argument(
         "--card-only", action="store_true", help="rewrite MODEL_CARD.md from training.json"
@@ -221,7 +227,8 @@ def main() -> None:
         target_modules=TARGETS,
         modules_to_save=["classifier", "pooler"],
     )
-    model = get_peft_model(model, config)
+    if not args.full:
+        model = get_peft_model(model, config)
 
     pairs = load_all(args.data)
     train, valid = split(pairs)
@@ -275,6 +282,11 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
+    if args.full:
+        tokenizer.save_pretrained(args.out)
+        (args.out / "validation.json").write_text(json.dumps(metrics, indent=1) + "\n")
+        print(f"wrote the full model to {args.out} in {minutes:.1f} min", flush=True)
+        return
     # The adapter is loaded onto whatever copy of the base the package installed: no local path.
     config_path = args.out / "adapter_config.json"
     adapter_config = json.loads(config_path.read_text(encoding="utf-8"))

@@ -221,8 +221,11 @@ class SessionStore:
         """The database file, or the server database's URL (`str()` masks its password)."""
         self.candidate = candidate
         """Who is practising. Sessions from before names ('') count as theirs on an SQLite
-        file (the file is the one user's own log); the first session they start there makes
-        those sessions theirs for good."""
+        file (the file is the one user's own log) when they are its owner, the candidate it
+        was opened for; the first session the owner starts there makes those sessions theirs
+        for good. A candidate named later (a served tab) never gets them."""
+        self._owner_name = candidate
+        """The candidate the store was opened for: on an SQLite file, its owner."""
         self.configured_mentors = mentors
         """The names the configuration lists as mentors (see `is_mentor`); the candidate may
         change after opening (a served tab names its own), so this is names, not a yes/no."""
@@ -306,7 +309,7 @@ class SessionStore:
             bank_version=bank_version,
         )
         with self._writing() as db:
-            if who and self._unnamed_are_mine():
+            if who and self._unnamed_are_mine(who):
                 _claim_unnamed(db, who)
             db.add(row)
             db.flush()
@@ -534,21 +537,24 @@ class SessionStore:
 
     # Candidates and the cohort
 
-    def _unnamed_are_mine(self) -> bool:
-        """Whether sessions from before names count as the candidate's: on an SQLite file,
-        one user's own log, they do; on a shared database they are nobody's."""
-        return self._engine.dialect.name == "sqlite"
+    def _unnamed_are_mine(self, name: str | None = None) -> bool:
+        """Whether sessions from before names count as `name`'s (default: the candidate's): on
+        an SQLite file, one user's own log, they are its owner's; on a shared database they
+        are nobody's."""
+        who = self.candidate if name is None else name
+        return self._engine.dialect.name == "sqlite" and who == self._owner_name
 
     def _of(self, candidate: str) -> ColumnElement[bool]:
         """The filter on sessions that keeps `candidate`'s."""
         column = col(InterviewSession.candidate)
-        if candidate == self.candidate and self._unnamed_are_mine():
+        if self._unnamed_are_mine(candidate):
             return column.in_([candidate, ""])
         return column == candidate
 
     def _owner(self, stored: str) -> str:
         """Whose a session is, from the name it was recorded under."""
-        return stored or (self.candidate if self._unnamed_are_mine() else "")
+        owner = self._owner_name
+        return stored or (owner if self._unnamed_are_mine(owner) else "")
 
     def is_mentor(self) -> bool:
         """Whether the candidate may see the cohort: the configuration says so, or the

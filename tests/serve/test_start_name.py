@@ -144,3 +144,54 @@ def test_names_that_are_refused() -> None:
     assert name_problem("Ada\nLovelace") == "bad_name_chars"
     assert name_problem(" Ada Lovelace ") is None
     assert name_problem("x" * MAX_NAME_LENGTH) is None
+
+
+async def test_a_served_tab_grades_only_its_named_candidates_old_answers(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """Answers left ungraded wait for a grader; served, a tab grades those of the candidate
+    named in it, never the server user's (their own terminal grades those)."""
+    server_user = store.candidate
+
+    def ungraded_answer(candidate: str) -> None:
+        session_id = store.start_session(
+            mode="practice",
+            lang="en",
+            settings={},
+            model_id="m",
+            bank_version="1",
+            candidate=candidate,
+        )
+        store.record_turn(
+            session_id,
+            order=1,
+            question_id="what-is-mlops",
+            question_text="What is MLOps?",
+            reference_answer="Reference.",
+            category="fundamentals",
+            answer="MLOps automates the deployment and monitoring of models in production.",
+            grade=None,
+            hints_used=0,
+            skipped=False,
+            shown_at=datetime(2026, 1, 1, tzinfo=UTC),
+            submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+
+    ungraded_answer(server_user)
+    ungraded_answer("ada")
+    app = _app(store, tmp_path, served=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.grader is not None
+        store.candidate = "ada"
+        assert len(store.ungraded_turns()) == 1  # the grader is loaded, and waits for a name
+        store.candidate = server_user
+        await pilot.press(*"ada")
+        await pilot.click("#review")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store.candidate == "ada"
+        assert store.ungraded_turns() == []
+        store.candidate = server_user
+        assert len(store.ungraded_turns()) == 1

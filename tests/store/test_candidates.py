@@ -255,3 +255,21 @@ def test_a_mentor_opens_another_candidate_s_sessions(cohort: dict[str, SessionSt
     assert [s.candidate for s in sessions] == ["chen", "chen"]
     detail = mia.get_session(sessions[0].id)
     assert detail is not None and detail.turns[0].answer.startswith("chen's answer")
+
+
+def test_a_candidate_named_after_opening_never_takes_the_owners_old_sessions(
+    db_path: Path,
+) -> None:
+    """Served, a tab names its own candidate on the owner's file: the sessions from before
+    names stay the owner's, unseen by the tab and unclaimed by its first session."""
+    db_path.parent.mkdir(parents=True)
+    _v3_file_with_one_session(db_path)
+    with open_store(db_path, candidate="owner") as store:
+        store.candidate = "ada"
+        assert store.list_sessions() == []
+        assert store.learning_states() == {}
+        _start(store)
+        assert [s.candidate for s in store.list_sessions()] == ["ada"]
+        store.candidate = "owner"
+        assert [(s.id, s.candidate) for s in store.list_sessions()] == [(1, "")]
+        assert store.learning_states()["q1"].last_score == 55
