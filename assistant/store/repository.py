@@ -309,7 +309,7 @@ class SessionStore:
             bank_version=bank_version,
         )
         with self._writing() as db:
-            if who and self._unnamed_are_mine(who):
+            if who and who == self._unnamed_owner():
                 _claim_unnamed(db, who)
             db.add(row)
             db.flush()
@@ -514,7 +514,8 @@ class SessionStore:
 
     def learning_states(self) -> dict[str, LearningState]:
         """The candidate's learning state of every question they answered, by question id."""
-        names = ["", self.candidate] if self._unnamed_are_mine() else [self.candidate]
+        mine = self.candidate == self._unnamed_owner()
+        names = ["", self.candidate] if mine else [self.candidate]
         with self._reading() as db:
             # Named rows last, so they win: both exist for one question only if unnamed
             # sessions were added after the candidate's first (never by this release).
@@ -537,24 +538,21 @@ class SessionStore:
 
     # Candidates and the cohort
 
-    def _unnamed_are_mine(self, name: str | None = None) -> bool:
-        """Whether sessions from before names count as `name`'s (default: the candidate's): on
-        an SQLite file, one user's own log, they are its owner's; on a shared database they
-        are nobody's."""
-        who = self.candidate if name is None else name
-        return self._engine.dialect.name == "sqlite" and who == self._owner_name
+    def _unnamed_owner(self) -> str | None:
+        """Whose the sessions from before names are: on an SQLite file, one user's own log,
+        its owner's (the candidate it was opened for); on a shared database, nobody's."""
+        return self._owner_name if self._engine.dialect.name == "sqlite" else None
 
     def _of(self, candidate: str) -> ColumnElement[bool]:
         """The filter on sessions that keeps `candidate`'s."""
         column = col(InterviewSession.candidate)
-        if self._unnamed_are_mine(candidate):
+        if candidate == self._unnamed_owner():
             return column.in_([candidate, ""])
         return column == candidate
 
     def _owner(self, stored: str) -> str:
         """Whose a session is, from the name it was recorded under."""
-        owner = self._owner_name
-        return stored or (owner if self._unnamed_are_mine(owner) else "")
+        return stored or (self._unnamed_owner() or "")
 
     def is_mentor(self) -> bool:
         """Whether the candidate may see the cohort: the configuration says so, or the

@@ -44,6 +44,40 @@ def _error(app: InterviewApp) -> str:
     return str(app.screen.query_one("#form-error", Static).content)
 
 
+def _ungraded_session(
+    store: SessionStore,
+    question_id: str,
+    answer: str,
+    *,
+    candidate: str | None = None,
+    settings: dict[str, object] | None = None,
+) -> int:
+    """A session left unfinished with one answer saved ungraded; its id."""
+    session_id = store.start_session(
+        mode="practice",
+        lang="en",
+        settings=settings or {},
+        model_id="m",
+        bank_version="1",
+        candidate=candidate,
+    )
+    store.record_turn(
+        session_id,
+        order=1,
+        question_id=question_id,
+        question_text="What is it?",
+        reference_answer="Reference.",
+        category="fundamentals",
+        answer=answer,
+        grade=None,
+        hints_used=0,
+        skipped=False,
+        shown_at=datetime(2026, 1, 1, tzinfo=UTC),
+        submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return session_id
+
+
 async def test_a_served_interview_starts_only_with_a_name(
     store: SessionStore, tmp_path: Path
 ) -> None:
@@ -86,23 +120,7 @@ async def test_a_served_start_screen_offers_no_ones_unfinished_interview(
 ) -> None:
     """Served, the log is shared: the server user's unfinished interview is not offered to
     whoever opens a tab, neither before nor after the log opens."""
-    session_id = store.start_session(
-        mode="practice", lang="en", settings={"plan": ["a", "b"]}, model_id="m", bank_version="1"
-    )
-    store.record_turn(
-        session_id,
-        order=1,
-        question_id="a",
-        question_text="What is drift?",
-        reference_answer="Reference.",
-        category="fundamentals",
-        answer="Inputs change.",
-        grade=None,
-        hints_used=0,
-        skipped=False,
-        shown_at=datetime(2026, 1, 1, tzinfo=UTC),
-        submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    _ungraded_session(store, "a", "Inputs change.", settings={"plan": ["a", "b"]})
     assert store.unfinished_session() is not None
     # Opened after the first paint, as from the command line: the offer comes when it opens.
     app = _app(lambda: store, tmp_path, served=True)
@@ -151,47 +169,25 @@ async def test_a_served_tab_grades_only_its_named_candidates_old_answers(
 ) -> None:
     """Answers left ungraded wait for a grader; served, a tab grades those of the candidate
     named in it, never the server user's (their own terminal grades those)."""
-    server_user = store.candidate
+    answer = "MLOps automates the deployment and monitoring of models in production."
+    servers = _ungraded_session(store, "what-is-mlops", answer, candidate=store.candidate)
+    adas = _ungraded_session(store, "what-is-mlops", answer, candidate="ada")
 
-    def ungraded_answer(candidate: str) -> None:
-        session_id = store.start_session(
-            mode="practice",
-            lang="en",
-            settings={},
-            model_id="m",
-            bank_version="1",
-            candidate=candidate,
-        )
-        store.record_turn(
-            session_id,
-            order=1,
-            question_id="what-is-mlops",
-            question_text="What is MLOps?",
-            reference_answer="Reference.",
-            category="fundamentals",
-            answer="MLOps automates the deployment and monitoring of models in production.",
-            grade=None,
-            hints_used=0,
-            skipped=False,
-            shown_at=datetime(2026, 1, 1, tzinfo=UTC),
-            submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
-        )
+    def grade_of(session_id: int) -> object:
+        detail = store.get_session(session_id)
+        assert detail is not None
+        return detail.turns[0].grade
 
-    ungraded_answer(server_user)
-    ungraded_answer("ada")
     app = _app(store, tmp_path, served=True)
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.grader is not None
-        store.candidate = "ada"
-        assert len(store.ungraded_turns()) == 1  # the grader is loaded, and waits for a name
-        store.candidate = server_user
+        assert grade_of(adas) is None  # the grader is loaded, and waits for a name
         await pilot.press(*"ada")
         await pilot.click("#review")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert store.candidate == "ada"
-        assert store.ungraded_turns() == []
-        store.candidate = server_user
-        assert len(store.ungraded_turns()) == 1
+        assert grade_of(adas) is not None
+        assert grade_of(servers) is None
