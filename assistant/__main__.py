@@ -503,8 +503,12 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     from assistant.grading.pipeline import load_grader
 
+    from assistant.store.files import kept_files
+
     settings = _settings(args)
-    protected = {args.input: "the answers file being graded (--input)"}
+    # Never the input, nor any file of the session log or its configuration, even with --force.
+    protected = {**kept_files(settings.db, settings.config_dir)}
+    protected[args.input] = "the answers file being graded (--input)"
     if args.output is not None:
         try:
             check_output_path(args.output, replace=args.force, protected=protected)
@@ -566,6 +570,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err=err,
             bank=bank,
             force=args.force,
+            config_dir=settings.config_dir,
         )
 
 
@@ -584,6 +589,7 @@ def _export_cohort(args: argparse.Namespace, store: SessionStore, out: TextIO, e
             err=err,
             generated_at=datetime.now(UTC),
             force=args.force,
+            config_dir=_settings(args).config_dir,
         )
 
 

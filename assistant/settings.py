@@ -24,6 +24,8 @@ ENV_CANDIDATE = "MOCK_INTERVIEW_CANDIDATE"
 """Who is practising (default: the OS user); sessions are recorded under this name."""
 ROLES_FILE = "roles.toml"
 """In the config directory: `mentors = ["alice", "bob"]` names who may see the whole cohort."""
+LAST_CHOICES = "last-choices.json"
+"""The remembered choices, in the config folder."""
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_VERIFIER = "bundled"

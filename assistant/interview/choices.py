@@ -12,9 +12,8 @@ from pathlib import Path
 from assistant.interview.flow import InterviewSettings
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
+from assistant.settings import LAST_CHOICES
 
-LAST_CHOICES = "last-choices.json"
-"""File name in the config directory."""
 
 CHOICE_FIELDS = ("subject", "categories", "difficulty", "count", "lang", "mode")
 """The choices the start screen shows, in its order (the seed is not shown)."""

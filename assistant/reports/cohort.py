@@ -338,6 +338,7 @@ def export_cohort(
     err: TextIO,
     generated_at: datetime,
     force: bool = False,
+    config_dir: Path | None = None,
 ) -> int:
     """`mock-interview export --cohort`: the report to `out`, or whole to `output` (never over
     the session database, nor an existing file without `force`). Returns the exit code: 1 for
@@ -345,7 +346,7 @@ def export_cohort(
     from assistant.reports.export import deliver, output_refused, protected_files
     from assistant.store.repository import NotAMentorError
 
-    protected = protected_files(store)
+    protected = protected_files(store, config_dir)
     if output_refused(output, force=force, protected=protected, err=err):
         return 1
     try:

@@ -119,6 +119,7 @@ def export_command(
     err: TextIO,
     bank: ReportBank = NO_BANK,
     force: bool = False,
+    config_dir: Path | None = None,
 ) -> int:
     """`mock-interview export (SESSION_ID | --last | --all) --format F [-o FILE] [--force]`.
 
@@ -134,7 +135,7 @@ def export_command(
     if chosen != 1:
         print("error: give exactly one of SESSION_ID, --last or --all", file=err)
         return 2
-    protected = protected_files(store)
+    protected = protected_files(store, config_dir)
     if output_refused(output, force=force, protected=protected, err=err):
         return 1
     try:
@@ -150,10 +151,12 @@ def export_command(
     return deliver(text, output, out=out, err=err, force=force, protected=protected, what=written)
 
 
-def protected_files(store: SessionStore) -> dict[Path, str]:
-    """What an export must never write over: the SQLite log and the files beside it (nothing
-    for a server database)."""
-    return database_files(store.path) if isinstance(store.path, Path) else {}
+def protected_files(store: SessionStore, config_dir: Path | None = None) -> dict[Path, str]:
+    """What an export must never write over: every file of the session log (the SQLite file
+    and those beside it, the journal of pending answers) and of its configuration."""
+    from assistant.store.files import kept_files
+
+    return kept_files(store.path, config_dir)
 
 
 def output_refused(
@@ -194,14 +197,6 @@ def deliver(
         return 1
     print(f"wrote {what} to {output}", file=out)
     return 0
-
-
-def database_files(database: Path) -> dict[Path, str]:
-    """The session database and the files SQLite keeps beside it: never to be written over."""
-    files = {database: "the session database"}
-    for suffix in ("-wal", "-shm", "-journal"):
-        files[database.with_name(database.name + suffix)] = "part of the session database"
-    return files
 
 
 def _chosen_sessions(

@@ -179,6 +179,50 @@ def test_grade_refuses_to_write_its_output_over_its_input(
     assert answers.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize(
+    ("which", "spelling"),
+    [
+        ("database", "same"),
+        ("database", "symlink"),
+        ("database", "hard link"),
+        ("-wal", "same"),
+        ("journal", "same"),
+        ("roles", "same"),
+    ],
+)
+def test_grade_never_writes_over_a_file_of_the_session_log_even_with_force(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str, spelling: str
+) -> None:
+    """Issue 21.1: `grade --output <db> --force` replaced the whole database with JSONL."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "mock-interview"
+    config.mkdir(parents=True, exist_ok=True)
+    kept = {
+        "database": database,
+        "-wal": database.with_name(database.name + "-wal"),
+        "journal": database.with_name(database.name + ".pending.jsonl"),
+        "roles": config / "roles.toml",
+    }[which]
+    if not kept.exists():
+        kept.write_text("kept bytes\n", encoding="utf-8")
+    before = kept.read_bytes()
+    target = {"same": kept, "symlink": tmp_path / "out.jsonl", "hard link": tmp_path / "l.db"}[
+        spelling
+    ]
+    if spelling == "symlink":
+        target.symlink_to(kept)
+    elif spelling == "hard link":
+        os.link(kept, target)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"question_id": "q", "answer": "a"}) + "\n", encoding="utf-8")
+    args = ["grade", "--db", str(database), "--input", str(answers), "--output", str(target)]
+    code, out, err = run_main(capsys, *args, "--force")
+    assert code == 2 and out == ""
+    assert f"refusing to write over {target}: it is" in err
+    assert kept.read_bytes() == before
+    with open_store(database) as store:
+        assert [t.answer for t in store.get_session(1).turns] == ["kept answer"]  # type: ignore[union-attr]
+
+
 # --- 14. a folder where a file is expected, a file where a folder is ----------------------
 
 
