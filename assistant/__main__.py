@@ -502,7 +502,6 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         read_batch,
     )
     from assistant.grading.pipeline import load_grader
-
     from assistant.store.files import kept_files
 
     settings = _settings(args)

@@ -14,7 +14,6 @@ from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
 from assistant.settings import LAST_CHOICES
 
-
 CHOICE_FIELDS = ("subject", "categories", "difficulty", "count", "lang", "mode")
 """The choices the start screen shows, in its order (the seed is not shown)."""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.settings import LAST_CHOICES, ROLES_FILE, DatabaseTarget
 from assistant.store.journal import journal_path
 
+
 def kept_files(db: DatabaseTarget, config_dir: Path | None = None) -> dict[Path, str]:
     """Each file of the store (those that do not exist yet too) and what it is, for a message."""
     files: dict[Path, str] = {}
