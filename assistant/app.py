@@ -27,10 +27,11 @@ from assistant.interview.choices import (
 )
 from assistant.interview.flow import Interview, InterviewSettings
 from assistant.interview.lines import line
+from assistant.interview.recovery import HeldAnswer
 from assistant.knowledge.loader import LoadReport, QuestionSummary
 from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import pick_questions
-from assistant.screens.dialogs import ErrorDialog
+from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.settings import Settings
 from assistant.store.errors import StoreError
@@ -104,6 +105,8 @@ class InterviewApp(App[None]):
         self._store: SessionStore | None = None if callable(store) else store
         self._store_opener = store if callable(store) else None
         self._pending_session: tuple[InterviewScreen, InterviewSettings, list[str]] | None = None
+        self._asking_to_quit = False
+        """The quit dialog about answers held in memory is open."""
         self.grader_loader = grader_loader
         self.command_line = interview if isinstance(interview, Choices) else None
         """The choices given as flags and their sources, until the start screen is used."""
@@ -533,6 +536,40 @@ class InterviewApp(App[None]):
     def report_error(self, title: str, message: str) -> None:
         """Show a problem in a modal dialog."""
         self.push_screen(ErrorDialog(title, message))
+
+    async def action_quit(self) -> None:
+        """Quit at once, unless an answer is held in memory only: then ask, and on "quit
+        anyway" write it to a recovery file (or print it) and say where."""
+        screens = [s for s in self.screen_stack if isinstance(s, InterviewScreen)]
+        held = [answer for screen in screens for answer in screen.held_answers()]
+        if not held:
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return
+        self._asking_to_quit = True
+        lang = screens[-1].lang
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._asking_to_quit = False
+            if quit_anyway:
+                self._quit_with_held(held, lang)
+
+        question = line("quit_with_held", lang, count=len(held))
+        dialog = ConfirmDialog(question, line("quit_anyway", lang), line("stay", lang))
+        self.push_screen(dialog, answered)
+
+    def _quit_with_held(self, held: list[HeldAnswer], lang: Lang) -> None:
+        """Write the held answers out of the log's reach, then exit saying where they are."""
+        from assistant.interview.recovery import recovery_text, write_recovery
+
+        when = datetime.now()
+        path = write_recovery(held, when)
+        if path is not None:
+            self.exit(return_code=1, message=line("recovered_to", lang, path=path))
+        else:
+            printed = line("recovered_printed", lang) + "\n" + recovery_text(held, when)
+            self.exit(return_code=1, message=printed)
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and dark themes."""

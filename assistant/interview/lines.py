@@ -70,6 +70,29 @@ _LINES: dict[str, tuple[str, str]] = {
         "Votre réponse reste dans l'éditeur et sera enregistrée dès que le journal des sessions "
         "le permettra : ne quittez pas avant que ce message disparaisse.",
     ),
+    "quit_with_held": (
+        "{count} answer(s) could not be saved anywhere yet (the session log and its journal "
+        "cannot be written). Quit anyway? The text will be written to a recovery file in "
+        "another folder, or printed in the terminal, and you will be told where.",
+        "{count} réponse(s) n'ont encore pu être enregistrée(s) nulle part (ni le journal des "
+        "sessions ni son fichier d'attente ne peuvent être écrits). Quitter quand même ? Le "
+        "texte sera écrit dans un fichier de secours dans un autre dossier, ou affiché dans le "
+        "terminal, et vous saurez où.",
+    ),
+    "quit_anyway": ("Quit anyway", "Quitter quand même"),
+    "stay": ("Stay", "Rester"),
+    "recovered_to": (
+        "Your unsaved answer(s) were written to {path}. They are not in the session log: copy "
+        "them from there.",
+        "Vos réponses non enregistrées ont été écrites dans {path}. Elles ne sont pas dans le "
+        "journal des sessions : récupérez-les là.",
+    ),
+    "recovered_printed": (
+        "No folder could be written: here are your unsaved answer(s), exactly as typed. Copy "
+        "them now.",
+        "Aucun dossier n'a pu être écrit : voici vos réponses non enregistrées, telles que "
+        "tapées. Copiez-les maintenant.",
+    ),
     "answers_saved_now": (
         "The session log can be written again: every answer is saved.",
         "Le journal des sessions est de nouveau accessible : toutes les réponses sont "

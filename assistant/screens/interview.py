@@ -29,6 +29,7 @@ from assistant.interview.flow import (
     with_hint_penalty,
 )
 from assistant.interview.lines import format_duration, line
+from assistant.interview.recovery import HeldAnswer
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog
 from assistant.store.errors import StoreError
@@ -358,6 +359,14 @@ class InterviewScreen(Screen[int]):
     def _holding(self) -> bool:
         """An answer that could not be stored nor journaled is held in the editor."""
         return any(not unsaved.in_journal for unsaved in self._unsaved)
+
+    def held_answers(self) -> list[HeldAnswer]:
+        """The answers kept in memory only (neither stored nor journaled), oldest first."""
+        return [
+            HeldAnswer(u.turn.question_text, u.turn.answer)
+            for u in self._unsaved
+            if not u.in_journal and not u.turn.skipped
+        ]
 
     def _record(self, text: str, *, skipped: bool) -> None:
         """Store the answer (or skip), or keep it aside when the log cannot be written."""

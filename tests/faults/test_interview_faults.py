@@ -24,7 +24,7 @@ from textual.widgets import Static
 from assistant.app import InterviewApp, make_app
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.knowledge.loader import LoadReport, load_bank
-from assistant.screens.dialogs import ErrorDialog
+from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.screens.summary import SummaryScreen
 from assistant.settings import Settings, shipped_bank_dir
@@ -420,3 +420,97 @@ async def test_starting_an_interview_on_a_locked_log_says_so_and_stays(
     finally:
         store.close()
     assert app.return_code in (None, 0)
+
+
+# --- issue 21.2: quitting while an answer is held in memory only ---------------------------
+
+
+def _fill(disk: Path, db: Path) -> Path:
+    """Fill every byte left on `disk`; the log's write-ahead file is emptied so it must grow."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    with contextlib.suppress(OSError):
+        while os.write(fd, b"\0" * 512):
+            pass
+    os.close(fd)
+    return filler
+
+
+async def _quit_while_held(app: InterviewApp, pilot: object, answer: str) -> None:
+    """Hold `answer` (the disk is full), Ctrl+Q: asked; Stay keeps it; Ctrl+Q, y: quits."""
+    burst(app, answer, "ctrl+s")
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, InterviewScreen)
+    assert [h.text for h in screen.held_answers()] == [answer]
+    await pilot.press("ctrl+q")  # type: ignore[attr-defined]
+    assert isinstance(app.screen, ConfirmDialog) and app.is_running
+    await pilot.press("n")  # type: ignore[attr-defined]
+    assert app.screen is screen and app.is_running
+    assert screen.query_one(AnswerEditor).text == answer
+    await pilot.press("ctrl+q")  # type: ignore[attr-defined]
+    await pilot.press("y")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_quitting_while_an_answer_is_held_asks_then_writes_it_to_a_recovery_file(
+    small_disk: Path,
+    bank_report: LoadReport,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl+Q with an answer stored nowhere exited at once (status 0) and the answer was lost."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    db = small_disk / "sessions.db"
+    store = open_store(db, busy_timeout=SHORT_WAIT)
+    app = build_app(db, bank_report, store, count=3, seed=4, mode=Mode.MOCK)
+    answer = "Held answer: «exact» text, kept as typed."
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(app, pilot)
+            _fill(small_disk, db)
+            await _quit_while_held(app, pilot, answer)
+    finally:
+        store.close()
+    assert app.return_code == 1
+    [recovery] = list(home.glob("mock-interview-unsaved-*.txt"))
+    assert answer in recovery.read_text(encoding="utf-8")
+    said = (
+        f"Your unsaved answer(s) were written to {recovery}. They are not in the session log: "
+        "copy them from there."
+    )
+    # Printed once the app has closed (Rich wraps it to the terminal's width).
+    assert "".join(capsys.readouterr().err.split()) == "".join(said.split())
+
+
+async def test_with_no_writable_folder_the_held_answer_is_printed_after_quitting(
+    small_disk: Path,
+    bank_report: LoadReport,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The recovery places are all on the full disk: the text goes to the terminal instead."""
+    import assistant.interview.recovery as recovery
+
+    monkeypatch.setattr(recovery, "recovery_places", lambda: [small_disk])
+    db = small_disk / "sessions.db"
+    store = open_store(db, busy_timeout=SHORT_WAIT)
+    app = build_app(db, bank_report, store, count=3, seed=4, mode=Mode.MOCK)
+    answer = "Nothing can be written: print me."
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(app, pilot)
+            _fill(small_disk, db)
+            await _quit_while_held(app, pilot, answer)
+    finally:
+        store.close()
+    assert app.return_code == 1
+    printed = " ".join(capsys.readouterr().err.split())
+    assert printed.startswith("No folder could be written") and answer in printed
+    assert not list(small_disk.glob("mock-interview-unsaved-*"))
