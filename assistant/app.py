@@ -234,7 +234,7 @@ class InterviewApp(App[None]):
         if isinstance(self.screen, StartScreen):
             offer = self._resume_offer(self.screen.lang)
             if offer:
-                self.screen.offer_resume(offer)
+                self.screen.offer_resume(*offer)
         self._load_grader()
 
     @on(StoreFailed)
@@ -336,15 +336,17 @@ class InterviewApp(App[None]):
         offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
         screen = StartScreen(
             choices.settings,
-            resume_offer=offer,
+            resume_offer=offer[0] if offer else None,
+            resume_elsewhere=offer[1] if offer else False,
             sources=choices.sources,
             ask_name=self.served,
             name=self.candidate or "",
         )
         self.push_screen(screen, self._started)
 
-    def _resume_offer(self, lang: Lang) -> str | None:
-        """The line offering the newest unfinished session: its mode, language, date, progress."""
+    def _resume_offer(self, lang: Lang) -> tuple[str, bool] | None:
+        """The line offering the newest unfinished session (its mode, language, date,
+        progress), and whether another window has it open (then it is said, not offered)."""
         from assistant.interview.backlog import answered_questions
 
         if self.served and self.candidate is None:
@@ -355,8 +357,9 @@ class InterviewApp(App[None]):
             return None
         settings = InterviewSettings.from_dict(unfinished.settings)
         plan = unfinished.settings.get("plan")
-        return line(
-            "resume_offer",
+        key = "resume_offer_elsewhere" if unfinished.open_elsewhere else "resume_offer"
+        text = line(
+            key,
             lang,
             mode=line(f"{settings.mode.value}_short", lang),
             language=line(f"in_{settings.lang}", lang),
@@ -364,6 +367,7 @@ class InterviewApp(App[None]):
             answered=answered_questions(detail.turns),
             total=len(plan) if isinstance(plan, list) else "?",
         )
+        return text, unfinished.open_elsewhere
 
     def _started(self, choice: StartChoice | None) -> None:
         if choice is None:
@@ -435,6 +439,7 @@ class InterviewApp(App[None]):
             settings={**settings.to_dict(), "plan": plan},
             model_id=self.grader.model_id if self.grader else self.settings.model,
             bank_version=self.bank.version,
+            hold=True,
         )
 
     def resume_interview(self) -> None:
@@ -443,6 +448,14 @@ class InterviewApp(App[None]):
         detail = self.store.get_session(unfinished.id) if unfinished else None
         if unfinished is None or detail is None:
             self.show_start()
+            return
+        if not self.store.hold_session(unfinished.id):
+            # Opened in another window since the offer was made: one window per session.
+            lang = InterviewSettings.from_dict(unfinished.settings).lang
+            self.push_screen(
+                ErrorDialog(line("open_elsewhere_title", lang), line("open_elsewhere", lang)),
+                lambda _: self.show_start(),
+            )
             return
         from assistant.interview.backlog import resumed_interview
 
@@ -456,7 +469,8 @@ class InterviewApp(App[None]):
     def discard_unfinished(self) -> None:
         """Mark the unfinished session abandoned."""
         unfinished = self.store.unfinished_session()
-        if unfinished is not None:
+        # Never one that another window has open: that candidate is still answering it.
+        if unfinished is not None and self.store.hold_session(unfinished.id):
             self.store.finish_session(unfinished.id, "abandoned")
 
     def _open_interview(

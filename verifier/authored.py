@@ -74,8 +74,9 @@ class Item:
 
     @property
     def split(self) -> str:
-        """`validation` or `train`: by question, never by answer (bank lines are all train)."""
-        if self.part == "bank":
+        """`validation` or `train`: by question, never by answer (bank lines, and extra files
+        such as settled disputes, are all train)."""
+        if self.part != "general":
             return "train"
         return "validation" if in_validation(self.id) else "train"
 
@@ -156,7 +157,7 @@ def parse_line(
         if kind not in KINDS:
             raise CorpusError(f"{at}: field 'kind' {kind!r} is not one of {', '.join(KINDS)}")
         if not isinstance(labels, dict) or set(labels) != ids:
-            raise CorpusError(f"{at}: field 'labels' must have exactly the key point ids {sorted(ids)}")
+            raise CorpusError(f"{at}: field 'labels' must have exactly the ids {sorted(ids)}")
         bad = [v for v in labels.values() if v not in LABELS]
         if bad:
             raise CorpusError(f"{at}: field 'labels': {bad[0]!r} is not one of {', '.join(LABELS)}")
@@ -164,7 +165,7 @@ def parse_line(
         if not isinstance(score, int) or not 0 <= score <= 100:
             raise CorpusError(f"{at}: field 'score' must be an integer 0-100")
         if verdict not in VERDICTS:
-            raise CorpusError(f"{at}: field 'verdict' {verdict!r} is not one of {', '.join(VERDICTS)}")
+            raise CorpusError(f"{at}: field 'verdict' {verdict!r} is not one of {list(VERDICTS)}")
         low, high = VERDICTS[verdict]
         if not low <= score <= high:
             raise CorpusError(f"{at}: field 'verdict' {verdict} does not match score {score}")

@@ -10,6 +10,7 @@ the answers to one question (SemEval) never sit on both sides.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
 import xml.etree.ElementTree as ET
@@ -115,9 +116,58 @@ def _daccord(root: Path) -> list[Pair]:
     ]
 
 
+def _snli_train(root: Path) -> list[Pair]:
+    """The first 100,000 pairs of SNLI train (rows without a majority label, `-`, skipped)."""
+    pairs = []
+    path = root / "snli_train" / "snli_1.0_train_subset.jsonl.gz"
+    if not path.exists():
+        return pairs
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for raw in handle:
+            row = json.loads(raw)
+            if row.get("gold_label") in _NLI:
+                label = _NLI[row["gold_label"]]
+                pairs.append(Pair(row["sentence1"], row["sentence2"], label, "snli-train", "en"))
+    return pairs
+
+
 def load_all(root: Path) -> list[Pair]:
-    """Every pair of every source, in a fixed order."""
-    return _snli(root) + _cad(root) + _mnli(root) + _semeval(root) + _rte3_fr(root) + _daccord(root)
+    """Every pair of every public source, in a fixed order."""
+    return (
+        _snli(root)
+        + _cad(root)
+        + _mnli(root)
+        + _semeval(root)
+        + _rte3_fr(root)
+        + _daccord(root)
+        + _snli_train(root)
+    )
+
+
+AUTHORED_LABELS = {"stated": ENTAILMENT, "not-stated": NEUTRAL, "contradicted": CONTRADICTION}
+"""The corpus's labels as NLI labels: a stated key point is entailed by the answer."""
+
+
+def authored_pairs(items: list, split_name: str) -> list[Pair]:
+    """(answer, key point) pairs of the authored corpus's items on one side of its split
+    (`verifier/authored.py`): the whole answer is the premise, the key point the hypothesis."""
+    pairs = []
+    for item in items:
+        if item.split != split_name:
+            continue
+        texts = {k.id: k.text for k in item.key_points}
+        for answer in item.answers:
+            for point, label in answer.labels.items():
+                pairs.append(
+                    Pair(
+                        answer.text,
+                        texts[point],
+                        AUTHORED_LABELS[label],
+                        f"authored-{item.part}",
+                        item.lang,
+                    )
+                )
+    return pairs
 
 
 def split(pairs: list[Pair], share: float = 0.05) -> tuple[list[Pair], list[Pair]]:

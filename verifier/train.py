@@ -18,13 +18,15 @@ import random
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, load_all, split
+from authored import Item, read_batch, read_corpus
+from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -39,7 +41,34 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=8e-4)
     parser.add_argument("--rank", type=int, default=16)
-    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument(
+        "--max-length",
+        type=int,
+        default=320,
+        help="tokens per pair: a whole interview answer (up to about 200 words) and a key point",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=ROOT / "verifier" / "corpus",
+        help="the authored corpus (verifier/authored.py); its training split is used",
+    )
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="more corpus files (JSONL, the corpus's format), e.g. settled disputes",
+    )
+    parser.add_argument(
+        "--corpus-repeat", type=int, default=2, help="times each authored pair is seen per epoch"
+    )
+    parser.add_argument(
+        "--nli-sample",
+        type=int,
+        default=36000,
+        help="public NLI pairs replayed beside the corpus (a seeded sample; 0: all of them)",
+    )
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
@@ -53,6 +82,17 @@ def parse_args() -> argparse.Namespace:
         "--card-only", action="store_true", help="rewrite MODEL_CARD.md from training.json"
     )
     return parser.parse_args()
+
+
+def corpus_items(corpus: Path, extra: list[Path]) -> list[Item]:
+    """The authored corpus and any extra files in its format (all on the training side)."""
+    items = read_corpus(corpus)
+    for path in extra:
+        found, problems = read_batch(path)
+        if problems:
+            raise SystemExit(f"error: {problems[0]}")
+        items += [replace(item, part="extra") for item in found]
+    return items
 
 
 def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
@@ -74,34 +114,63 @@ def loss_of(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, dict[str, float]]:
-    """Accuracy per source (three-way; two-way contradiction-or-not for DACCORD)."""
+def predict(model, tokenizer, pairs: list[Pair], max_length: int) -> list[list[float]]:
+    """(entailment, neutral, contradiction) probabilities for each pair, in order."""
     model.eval()
-    hits: dict[str, list[int]] = defaultdict(list)
-    for start in range(0, len(pairs), 64):
-        chunk = pairs[start : start + 64]
+    out: list[list[float]] = []
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].premise))
+    by_index: dict[int, list[float]] = {}
+    for start in range(0, len(order), 32):
+        chunk = [pairs[i] for i in order[start : start + 32]]
         enc = tokenizer(
             [p.premise for p in chunk],
             [p.hypothesis for p in chunk],
-            truncation=True,
+            truncation="only_first",
             max_length=max_length,
             padding=True,
             return_tensors="pt",
         )
-        predicted = model(**enc).logits.argmax(-1).tolist()
-        for pair, guess in zip(chunk, predicted, strict=True):
-            if pair.label == COMPATIBLE:
-                ok = guess != CONTRADICTION
-            elif pair.source == "daccord":
-                ok = guess == CONTRADICTION
-            else:
-                ok = guess == pair.label
-            hits[pair.source].append(int(ok))
-            hits[f"all-{pair.lang}"].append(int(ok))
+        probs = torch.softmax(model(**enc).logits.float(), -1).tolist()
+        for i, row in zip(order[start : start + 32], probs, strict=True):
+            by_index[i] = row
+    out = [by_index[i] for i in range(len(pairs))]
     model.train()
-    return {
+    return out
+
+
+def metrics_of(pairs: list[Pair], probs: list[list[float]]) -> dict[str, dict[str, float]]:
+    """Accuracy per source and per source and language (three-way; two-way contradiction-or-not
+    for DACCORD), and for the authored sets, contradiction precision and recall."""
+    hits: dict[str, list[int]] = defaultdict(list)
+    contra: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, predicted, gold
+    for pair, row in zip(pairs, probs, strict=True):
+        guess = max(range(3), key=lambda k: row[k])
+        if pair.label == COMPATIBLE:
+            ok = guess != CONTRADICTION
+        elif pair.source == "daccord":
+            ok = guess == CONTRADICTION
+        else:
+            ok = guess == pair.label
+        for key in (pair.source, f"{pair.source}-{pair.lang}", f"all-{pair.lang}"):
+            hits[key].append(int(ok))
+        if pair.source.startswith("authored"):
+            for key in (pair.source, f"{pair.source}-{pair.lang}"):
+                c = contra[key]
+                c[0] += int(guess == CONTRADICTION and pair.label == CONTRADICTION)
+                c[1] += int(guess == CONTRADICTION)
+                c[2] += int(pair.label == CONTRADICTION)
+    result: dict[str, dict[str, float]] = {
         k: {"accuracy": round(sum(v) / len(v), 4), "n": len(v)} for k, v in sorted(hits.items())
     }
+    for key, (tp, predicted, gold) in contra.items():
+        result[key]["contradiction_precision"] = round(tp / predicted, 4) if predicted else 0.0
+        result[key]["contradiction_recall"] = round(tp / gold, 4) if gold else 0.0
+    return result
+
+
+def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, dict[str, float]]:
+    """The validation metrics of `model` on `pairs` (see `metrics_of`)."""
+    return metrics_of(pairs, predict(model, tokenizer, pairs, max_length))
 
 
 CARD = """# Answer verifier: model card
@@ -230,13 +299,24 @@ def main() -> None:
     if not args.full:
         model = get_peft_model(model, config)
 
-    pairs = load_all(args.data)
-    train, valid = split(pairs)
-    train = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
     rng = random.Random(args.seed)
+    public_train, public_valid = split(load_all(args.data))
+    if args.nli_sample and args.nli_sample < len(public_train):
+        public_train = rng.sample(public_train, args.nli_sample)
+    public_train += [p for p in public_train if p.lang == "fr"] * (args.fr_repeat - 1)
+    items = corpus_items(args.corpus, args.extra)
+    authored_train = authored_pairs(items, "train")
+    authored_valid = authored_pairs(items, "validation")
+    train = public_train + authored_train * args.corpus_repeat
+    # The public slice is sampled down: the authored validation is what the product needs.
+    valid = rng.sample(public_valid, min(len(public_valid), 3000)) + authored_valid
     if args.limit:
         train = rng.sample(train, args.limit)
-    print(f"train {len(train)} pairs, validation {len(valid)}", flush=True)
+    print(
+        f"train {len(train)} pairs ({len(authored_train)} authored x {args.corpus_repeat}), "
+        f"validation {len(valid)} ({len(authored_valid)} authored)",
+        flush=True,
+    )
 
     epoch_batches = batches(train, args.batch, rng)
     total = max(1, int(len(epoch_batches) * args.epochs))
@@ -257,7 +337,7 @@ def main() -> None:
             enc = tokenizer(
                 [p.premise for p in chunk],
                 [p.hypothesis for p in chunk],
-                truncation=True,
+                truncation="only_first",
                 max_length=args.max_length,
                 padding=True,
                 return_tensors="pt",

@@ -26,6 +26,13 @@ class ScoringParameters:
     2 rather than 3: as good or better on every tuning set (labelled pairwise 0.894 vs 0.888,
     wrong below vague 9 vs 7 of 17; Mohler assignments 1-6 r 0.489 vs 0.486; Beetle train AUC
     0.896 vs 0.893) with a third fewer pairs through the cross-encoder; 1 loses (0.853, 6)."""
+    verify_premise: str = "spans"
+    """`verify`: what the verifier reads against each key point: "answer" (the whole graded
+    answer; in windows past `premise_max_words`), "windows" (a few sentences at a time, each
+    with its list head) or "spans" (the candidates `align` proposed)."""
+    premise_max_words: int = 200
+    """`verify`: the longest answer read whole (about 290 word pieces, with room for the key
+    point in the verifier's 320)."""
     question_demotion: float = 0.6
     """`align`: share of each vector's component along the question that is removed before
     comparing, so words that merely echo the question stop counting as knowledge."""

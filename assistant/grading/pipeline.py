@@ -91,6 +91,8 @@ class Grader:
                 (screenings[i].graded, [t for _, t in screenings[i].target.points()], alignments[i])
                 for i in live
             ],
+            premise=p.verify_premise,
+            max_words=p.premise_max_words,
         )
         verifications = dict(zip(live, verified, strict=True))
         grades = []

@@ -89,6 +89,30 @@ def _verified_point(
     return PointScore(Coverage.MISSED, credit, best_sim)
 
 
+def _answer_point(
+    candidates: tuple[Candidate, ...],
+    judgement: Judgement,
+    mine: set[Span],
+    p: ScoringParameters,
+) -> PointScore:
+    """A key point judged against the answer itself: the verifier's reading decides the status;
+    the evidence shown is the span most like the key point (the one about it, for a
+    contradiction, when one is)."""
+    best_sim = candidates[0].similarity if candidates else 0.0
+    entail, contra = judgement.entailment, judgement.contradiction
+    credit = _ramp(entail, p.entailment_none, p.entailment_full) - p.contradiction_cost * contra
+    about = [c for c in candidates if c.span in mine] or list(candidates)
+    if contra >= p.contradicted_at and contra > entail:
+        evidence = about[0] if about else None
+        return PointScore(Coverage.CONTRADICTED, credit, best_sim, evidence, judgement)
+    evidence = candidates[0] if candidates else None
+    if entail >= p.entailed_at:
+        return PointScore(Coverage.COVERED, credit, best_sim, evidence, judgement)
+    if entail >= p.partly_entailed_at:
+        return PointScore(Coverage.PARTIAL, credit, best_sim, evidence, judgement)
+    return PointScore(Coverage.MISSED, credit, best_sim)
+
+
 def _similarity_point(candidates: tuple[Candidate, ...], p: ScoringParameters) -> PointScore:
     best = candidates[0] if candidates else None
     sim = best.similarity if best else 0.0
@@ -120,12 +144,23 @@ def score(
     p = params
     if verification.verified:
         owners = _closest_point(alignment)
-        points = tuple(
-            _verified_point(c, j, {span for span, o in owners.items() if o == i}, p)
-            for i, (c, j) in enumerate(
-                zip(alignment.candidates, verification.judgements, strict=True)
+        mine = [
+            {span for span, o in owners.items() if o == i} for i in range(len(alignment.candidates))
+        ]
+        if verification.answer:
+            points = tuple(
+                _answer_point(c, j, mine[i], p)
+                for i, (c, j) in enumerate(
+                    zip(alignment.candidates, verification.answer, strict=True)
+                )
             )
-        )
+        else:
+            points = tuple(
+                _verified_point(c, j, mine[i], p)
+                for i, (c, j) in enumerate(
+                    zip(alignment.candidates, verification.judgements, strict=True)
+                )
+            )
         w_points = p.verified_weight_key_points
         rest = (1 - w_points) / (p.weight_whole + p.weight_lexical)
         w_whole, w_lexical = p.weight_whole * rest, p.weight_lexical * rest

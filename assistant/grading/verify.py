@@ -63,11 +63,16 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Verification:
-    """The stage's output: per key point, one judgement per candidate of the alignment."""
+    """The stage's output: per key point, one judgement per candidate of the alignment, or
+    (premises larger than a span) one judgement of the answer per key point."""
 
     judgements: tuple[tuple[Judgement, ...], ...]
-    """Same shape as `Alignment.candidates`; empty when no verifier ran."""
+    """Same shape as `Alignment.candidates` ("spans" premises); empty otherwise, or when no
+    verifier ran."""
     verifier_id: str = ""
+    answer: tuple[Judgement, ...] = ()
+    """Per key point, the answer's judgement ("answer" and "windows" premises): the whole
+    answer's, or the strongest of its windows'; empty with "spans" premises."""
 
     @property
     def verified(self) -> bool:
@@ -75,13 +80,55 @@ class Verification:
         return bool(self.verifier_id)
 
 
+PREMISES = ("answer", "windows", "spans")
+"""What the verifier reads against each key point: the whole graded answer (in windows when it
+is longer than the verifier reads), windows of a few sentences, or the spans `align` proposed."""
+
+WINDOW_SENTENCES = 3
+"""Sentences per window (windows overlap by one sentence)."""
+
+
+def premise_windows(text: str, max_words: int, sentences: int = WINDOW_SENTENCES) -> list[str]:
+    """The premises for one answer: itself when it has at most `max_words` words, else windows
+    of `sentences` sentences overlapping by one, each led by the list head it belongs to (a
+    sentence ending in a colon: "Pin everything:" stays with each of its items)."""
+    if len(text.split()) <= max_words:
+        return [text]
+    return sentence_windows(text, sentences)
+
+
+def sentence_windows(text: str, sentences: int = WINDOW_SENTENCES) -> list[str]:
+    """Windows of `sentences` sentences (or lines) overlapping by one, each led by its list
+    head when the window does not start with it."""
+    from assistant.grading.segment import sentence_spans
+
+    parts = [span.of(text) for span in sentence_spans(text)] or [text]
+    windows: list[str] = []
+    head = ""
+    step = max(1, sentences - 1)
+    for start in range(0, max(1, len(parts) - 1), step):
+        chunk = parts[start : start + sentences]
+        for part in parts[:start]:
+            if part.rstrip().endswith(":"):
+                head = part.strip()
+        lead = [head] if head and chunk and chunk[0].strip() != head else []
+        windows.append(" ".join([*lead, *(c.strip() for c in chunk)]))
+    return windows
+
+
 def verify_many(
     verifier: Verifier | None,
     items: Sequence[tuple[str, Sequence[str], Alignment]],
+    premise: str = "spans",
+    max_words: int = 200,
 ) -> list[Verification]:
-    """Judge every candidate of every (graded text, key point texts, alignment) in one batch."""
+    """Judge every (graded text, key point texts, alignment) in one batch: each candidate span
+    (`premise` "spans"), or the answer itself ("answer": whole when at most `max_words` words,
+    else windows; "windows": always windows) against each key point."""
     if verifier is None:
         return [Verification(()) for _ in items]
+    if premise != "spans":
+        return _verify_answers(verifier, items, premise, max_words)
     pairs: list[tuple[str, str]] = []
     for text, points, alignment in items:
         for point, candidates in zip(points, alignment.candidates, strict=True):
@@ -96,6 +143,39 @@ def verify_many(
             row += len(candidates)
             per_point.append(tuple(Judgement(*(float(x) for x in p)) for p in chunk))
         out.append(Verification(tuple(per_point), verifier.model_id))
+    return out
+
+
+def _verify_answers(
+    verifier: Verifier,
+    items: Sequence[tuple[str, Sequence[str], Alignment]],
+    premise: str,
+    max_words: int,
+) -> list[Verification]:
+    """Each key point against the answer's premises; a point's judgement is that of the premise
+    that states it most surely, or, when one contradicts it more surely still, that one's."""
+    pairs: list[tuple[str, str]] = []
+    shapes: list[tuple[int, int]] = []
+    for text, points, _ in items:
+        if premise == "windows":
+            windows = sentence_windows(text)
+        else:
+            windows = premise_windows(text, max_words)
+        shapes.append((len(points), len(windows)))
+        pairs.extend((window, point) for point in points for window in windows)
+    probabilities = verifier.judge(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
+    out: list[Verification] = []
+    row = 0
+    for point_count, window_count in shapes:
+        per_point = []
+        for _ in range(point_count):
+            chunk = probabilities[row : row + window_count]
+            row += window_count
+            entail = chunk[int(np.argmax(chunk[:, 0]))]
+            contra = chunk[int(np.argmax(chunk[:, 2]))]
+            chosen = contra if contra[2] > entail[0] else entail
+            per_point.append(Judgement(*(float(x) for x in chosen)))
+        out.append(Verification((), verifier.model_id, tuple(per_point)))
     return out
 
 

@@ -251,6 +251,27 @@ _LINES: dict[str, tuple[str, str]] = {
         "Resume the {mode} interview in {language} from {date}: {answered} of {total} answered.",
         "Reprendre l'entretien {mode} en {language} du {date} : {answered} sur {total} répondues.",
     ),
+    "resume_offer_elsewhere": (
+        "The {mode} interview in {language} from {date} ({answered} of {total} answered) is open "
+        "in another window: finish it there, or close that window to resume it here.",
+        "L'entretien {mode} en {language} du {date} ({answered} sur {total} répondues) est ouvert "
+        "dans une autre fenêtre : terminez-le là-bas, ou fermez cette fenêtre pour le reprendre "
+        "ici.",
+    ),
+    "open_elsewhere_title": ("Open in another window", "Ouvert dans une autre fenêtre"),
+    "open_elsewhere": (
+        "This interview is open in another window. Finish it there, or close that window and "
+        "resume it here (a window that stopped without closing frees it within a minute).",
+        "Cet entretien est ouvert dans une autre fenêtre. Terminez-le là-bas, ou fermez cette "
+        "fenêtre et reprenez-le ici (une fenêtre arrêtée sans être fermée le libère en moins "
+        "d'une minute).",
+    ),
+    "lease_lost": (
+        "This interview was opened in another window after this one stopped answering: it "
+        "continues there. Answers typed here are no longer added to it.",
+        "Cet entretien a été ouvert dans une autre fenêtre après que celle-ci a cessé de "
+        "répondre : il continue là-bas. Les réponses tapées ici n'y sont plus ajoutées.",
+    ),
     "in_en": ("English", "anglais"),
     "in_fr": ("French", "français"),
     "resume": ("Resume", "Reprendre"),

@@ -41,6 +41,7 @@ from assistant.store.journal import (
     record_pending,
     store_pending,
 )
+from assistant.store.lease import LEASE
 from assistant.widgets.answer_editor import AnswerEditor
 from assistant.widgets.transcript import Transcript, TranscriptEntry
 
@@ -154,6 +155,8 @@ class InterviewScreen(Screen[int]):
         self._store_problem = ""
         """The last failure of the log, as told to the user."""
         self._held_problem = ""
+        self._lease_lost = False
+        """Another window took this session over (this one stopped renewing its lease)."""
         """Why the answer held in the editor could not go into the journal either."""
         self._retrying: Worker[None] | None = None
         self._close_after_unsaved = False
@@ -233,8 +236,26 @@ class InterviewScreen(Screen[int]):
         self.refresh_model_status()
         self._ask()
         self.set_interval(1.0, self._tick)
+        # The lease on the session: renewed while open, so no other window resumes it.
+        self.set_interval(LEASE.total_seconds() / 3, self._renew_lease)
         self.call_after_refresh(self.coach.start_background_work)
         self.editor.focus()
+
+    @work(group="lease", exclusive=True, exit_on_error=False)
+    async def _renew_lease(self) -> None:
+        """Renew this window's lease on its session, off the UI thread; a lease lost to
+        another window (this one stopped answering past the lease) ends answering here."""
+        if self.session_id is None or self._ending or self._lease_lost:
+            return
+        store, session_id = self.coach.store, self.session_id
+        try:
+            ours = await detached(partial(store.hold_session, session_id), name="lease")
+        except (StoreError, ValueError):
+            return  # the log cannot be written now: the unsaved-answers notice says so
+        if not ours and not self._ending:
+            self._lease_lost = True
+            self.editor.read_only = True
+            self.transcript.system(line("lease_lost", self.lang))
 
     def _take_over(self, session_id: int) -> None:
         """A resumed session: its clock goes on, and answers it left ungraded wait for a grade."""
@@ -252,9 +273,15 @@ class InterviewScreen(Screen[int]):
 
     def on_unmount(self) -> None:
         """An interview left (quit) before anything was answered leaves nothing in the log:
-        an empty session would otherwise stay "in progress" forever."""
+        an empty session would otherwise stay "in progress" forever. One left with answers is
+        released, so another window may resume it at once."""
+        if self.session_id is None:
+            return
         nothing_sent = self._order == 0 and not self._unsaved and not self._sent_before_open
-        if self.resumed or self._ending or not nothing_sent or self.session_id is None:
+        if self.resumed or self._ending or not nothing_sent:
+            if not self._lease_lost:
+                with contextlib.suppress(StoreError, ValueError):
+                    self.coach.store.release_session(self.session_id)
             return
         with contextlib.suppress(StoreError, ValueError):
             self.coach.store.delete_session(self.session_id)

@@ -70,6 +70,7 @@ class StartScreen(Screen[StartChoice]):
         initial: InterviewSettings,
         *,
         resume_offer: str | None = None,
+        resume_elsewhere: bool = False,
         sources: Mapping[str, ChoiceSource] | None = None,
         ask_name: bool = False,
         name: str = "",
@@ -85,6 +86,8 @@ class StartScreen(Screen[StartChoice]):
         self.sources = dict(sources or {})
         """Where each initial choice came from (absent: the defaults)."""
         self.resume_offer = resume_offer
+        self.resume_elsewhere = resume_elsewhere
+        """The unfinished interview is open in another window: said, not offered."""
         self.set_reactive(StartScreen.lang, initial.lang)
 
     @property
@@ -110,8 +113,9 @@ class StartScreen(Screen[StartChoice]):
         if self.resume_offer:
             with Horizontal(id="resume-bar"):
                 yield Static(self.resume_offer, markup=False, id="resume-text")
-                yield Button(line("resume", lang), id="resume", variant="warning")
-                yield Button(line("discard", lang), id="discard")
+                if not self.resume_elsewhere:
+                    yield Button(line("resume", lang), id="resume", variant="warning")
+                    yield Button(line("discard", lang), id="discard")
         with Horizontal(id="form"):
             with Vertical(id="form-left"):
                 if self.ask_name:
@@ -220,12 +224,19 @@ class StartScreen(Screen[StartChoice]):
             self.query_one("#candidate", Input).focus()  # nothing starts without it
         else:
             # With an unfinished interview on offer, Enter resumes it.
-            self.query_one("#resume" if self.resume_offer else "#start", Button).focus()
+            self.query_one("#resume" if self._resumable else "#start", Button).focus()
         self.call_after_refresh(self.coach.start_background_work)
 
-    def offer_resume(self, text: str) -> None:
-        """Show the offer to resume an unfinished interview (once the log is open)."""
+    @property
+    def _resumable(self) -> bool:
+        """An unfinished interview is on offer, and no other window has it open."""
+        return bool(self.resume_offer) and not self.resume_elsewhere
+
+    def offer_resume(self, text: str, elsewhere: bool = False) -> None:
+        """Show the offer to resume an unfinished interview (once the log is open); when
+        another window has it open, only say so."""
         self.resume_offer = text
+        self.resume_elsewhere = elsewhere
         if not self.query("#resume-bar"):
             self.choice = self._read()  # keep what was already changed on the form
             self.call_later(self._show_resume_offer)
@@ -321,7 +332,7 @@ class StartScreen(Screen[StartChoice]):
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:
         """Continue the unfinished interview, when one is on offer."""
-        if self.resume_offer and self._name_given():
+        if self._resumable and self._name_given():
             self.dismiss(StartChoice("resume", candidate=self._candidate()))
 
     @on(Button.Pressed, "#discard")

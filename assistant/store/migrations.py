@@ -122,6 +122,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE mentor (name VARCHAR NOT NULL PRIMARY KEY)",
         ),
     ),
+    Migration(
+        5,
+        "a lease on an open session: which window holds it, until when (renewed while open)",
+        (
+            "ALTER TABLE interview_session ADD COLUMN held_by VARCHAR",
+            "ALTER TABLE interview_session ADD COLUMN held_until DATETIME",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -103,6 +103,8 @@ class SessionSummary:
     """Questions, answers and grades, counted by `count_turns` (the counts above come from it)."""
     candidate: str = ""
     """Who took it ('' for a session recorded before candidates had names)."""
+    open_elsewhere: bool = False
+    """Another window holds it open right now (its lease runs): it cannot be resumed here."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import socket
 import sqlite3
 import threading
 from collections import Counter, defaultdict
@@ -13,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, Engine, case, func, text
+from sqlalchemy import ColumnElement, Engine, case, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, select
@@ -31,6 +34,7 @@ from assistant.store.database import (
     user_facing_errors,
 )
 from assistant.store.errors import NoSessionLogError, StoreError
+from assistant.store.lease import LEASE
 from assistant.store.migrations import checked_version, upgrade
 from assistant.store.records import (
     TREND_SESSIONS,
@@ -71,6 +75,12 @@ class NotAMentorError(Exception):
     def __init__(self, candidate: str) -> None:
         super().__init__(f"{candidate!r} is not a mentor: the cohort view is for mentors")
         self.candidate = candidate
+
+
+def _holder_name() -> str:
+    """This window's name on the sessions it holds: host, process, and a random part (two
+    stores in one process are two windows)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def _to_db(when: datetime) -> datetime:
@@ -227,6 +237,8 @@ class SessionStore:
         self._owner_name = candidate
         """The candidate the store was opened for: on an SQLite file, its owner."""
         self.configured_mentors = mentors
+        self.holder = _holder_name()
+        """This window's name on the sessions it holds open (see `hold_session`)."""
         """The names the configuration lists as mentors (see `is_mentor`); the candidate may
         change after opening (a served tab names its own), so this is names, not a yes/no."""
 
@@ -291,16 +303,21 @@ class SessionStore:
         bank_version: str,
         started_at: datetime | None = None,
         candidate: str | None = None,
+        hold: bool = False,
     ) -> int:
         """Record a new interview in progress and return its id; `settings` must be JSON-ready.
 
         It is recorded under `candidate` (default: the store's). On an SQLite file, sessions
-        from before names become that candidate's, with their learning state.
+        from before names become that candidate's, with their learning state. With `hold`, this
+        window holds it open (see `hold_session`) from the start.
         """
         who = self.candidate if candidate is None else candidate
+        now = datetime.now(UTC)
         row = InterviewSession(
+            held_by=self.holder if hold else None,
+            held_until=_to_db(now + LEASE) if hold else None,
             candidate=who,
-            started_at=_to_db(started_at or datetime.now(UTC)),
+            started_at=_to_db(started_at or now),
             status=SessionStatus.IN_PROGRESS.value,
             mode=mode,
             lang=lang,
@@ -333,7 +350,43 @@ class SessionStore:
                 raise ValueError(f"no interview session {session_id}")
             row.status = final.value
             row.ended_at = _to_db(ended_at or datetime.now(UTC))
+            row.held_by = row.held_until = None
             db.add(row)
+
+    def hold_session(self, session_id: int, *, now: datetime | None = None) -> bool:
+        """Take, or renew, this window's lease on an open session: True when it is ours now;
+        False when another window holds it and its lease still runs (or it is gone).
+
+        One conditional UPDATE, so two windows asking at once cannot both get it, on SQLite
+        and PostgreSQL alike. Renewing a lease that ran out and was taken by another window
+        also answers False: that window has the session now.
+        """
+        at = _to_db(now or datetime.now(UTC))
+        free = or_(
+            col(InterviewSession.held_by).is_(None),
+            col(InterviewSession.held_by) == self.holder,
+            col(InterviewSession.held_until) < at,
+        )
+        taking = (
+            sa_update(InterviewSession)
+            .where(col(InterviewSession.id) == session_id)
+            .where(col(InterviewSession.status) == SessionStatus.IN_PROGRESS.value)
+            .where(free)
+            .values(held_by=self.holder, held_until=at + LEASE)
+        )
+        with self._writing() as db:
+            return bool(db.connection().execute(taking).rowcount == 1)
+
+    def release_session(self, session_id: int) -> None:
+        """Give up this window's lease on a session (another window may resume it at once)."""
+        freeing = (
+            sa_update(InterviewSession)
+            .where(col(InterviewSession.id) == session_id)
+            .where(col(InterviewSession.held_by) == self.holder)
+            .values(held_by=None, held_until=None)
+        )
+        with self._writing() as db:
+            db.connection().execute(freeing)
 
     def unfinished_session(self) -> SessionSummary | None:
         """The candidate's newest session still in progress that has at least one turn, to
@@ -666,8 +719,16 @@ class SessionStore:
         turns_of: dict[int | None, list[_TurnFacts]] = defaultdict(list)
         for sid, question_id, follow_up_of, skipped, score in connection.execute(facts).all():
             turns_of[sid].append(_TurnFacts(question_id, follow_up_of, bool(skipped), score))
+        now = datetime.now(UTC)
         return [
-            _summary(row, count_turns(turns_of[row.id]), *by_session.get(row.id, (None, None)))
+            _summary(
+                row,
+                count_turns(turns_of[row.id]),
+                *by_session.get(row.id, (None, None)),
+                open_elsewhere=row.held_by not in (None, self.holder)
+                and row.held_until is not None
+                and _from_db(row.held_until) > now,
+            )
             for row in db.exec(sessions).all()
         ]
 
@@ -687,6 +748,8 @@ def _summary(
     counts: TurnCounts,
     average: float | None,
     last_submitted: datetime | None,
+    *,
+    open_elsewhere: bool = False,
 ) -> SessionSummary:
     assert row.id is not None
     started = _from_db(row.started_at)
@@ -709,6 +772,7 @@ def _summary(
         duration=max(until - started, timedelta(0)) if until is not None else None,
         counts=counts,
         candidate=row.candidate,
+        open_elsewhere=open_elsewhere,
     )
 
 

@@ -26,6 +26,10 @@ class InterviewSession(SQLModel, table=True):
     bank_version: str
     candidate: str = ""
     """Who took the interview ('' for sessions recorded before candidates had names)."""
+    held_by: str | None = None
+    """The window (process) that has the session open, while its lease runs (see `held_until`)."""
+    held_until: datetime | None = None
+    """When the holder's lease ends unless renewed: a holder that died frees it by then."""
 
 
 class Turn(SQLModel, table=True):

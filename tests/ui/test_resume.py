@@ -167,3 +167,54 @@ async def test_a_question_skipped_before_the_quit_still_comes_back_at_the_end(
             plan[2],
             plan[0],
         ]
+
+
+async def test_a_session_open_in_another_window_is_said_not_offered_until_it_closes(
+    settings: Settings, bank_report: LoadReport, store: SessionStore
+) -> None:
+    """Issue 21.3: window B was offered "Resume... 1 of 2 answered" while window A had the
+    session open; both answered Q2 and the session got two turns numbered 2."""
+    from assistant.store import open_store
+
+    mock = InterviewSettings(count=2, seed=8, mode=Mode.MOCK, lang="en")
+    window_a = build(settings, bank_report, store, KeywordGrader, interview=mock)
+    other_store = open_store(settings.db)
+    try:
+        async with window_a.run_test(size=(100, 32)) as pilot_a:
+            await window_a.workers.wait_for_complete()
+            await pilot_a.pause()
+            await send(pilot_a, "Drift is when the data the model sees in production changes.")
+            window_b = build(settings, bank_report, other_store, KeywordGrader)
+            async with window_b.run_test(size=(100, 32)) as pilot_b:
+                await window_b.workers.wait_for_complete()
+                await pilot_b.pause()
+                start = window_b.screen
+                assert isinstance(start, StartScreen)
+                offer = str(start.query_one("#resume-text", Static).render())
+                assert "is open in another window" in offer and "1 of 2 answered" in offer
+                assert not start.query("#resume") and not start.query("#discard")
+                await pilot_b.press("ctrl+r")  # the resume key does nothing here
+                await pilot_b.pause()
+                assert window_b.screen is start
+                # Starting afresh in B leaves A's session alone (it was abandoned before).
+                await pilot_b.press("ctrl+s")
+                await window_b.workers.wait_for_complete()
+                await pilot_b.pause()
+                assert isinstance(window_b.screen, InterviewScreen)
+            in_a = [s for s in store.list_sessions() if s.status.value == "in-progress"]
+            assert [s.turn_count for s in in_a] == [1]
+        # A has quit: its session is released and offered, resumable, at once.
+        window_c = build(settings, bank_report, other_store, KeywordGrader)
+        async with window_c.run_test(size=(100, 32)) as pilot_c:
+            await window_c.workers.wait_for_complete()
+            await pilot_c.pause()
+            start = window_c.screen
+            assert isinstance(start, StartScreen)
+            offer = str(start.query_one("#resume-text", Static).render())
+            assert offer.startswith("Resume the mock interview in English")
+            await pilot_c.press("enter")
+            await pilot_c.pause()
+            assert isinstance(window_c.screen, InterviewScreen)
+            assert window_c.screen.session_id == in_a[0].id
+    finally:
+        other_store.close()
