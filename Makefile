@@ -43,7 +43,9 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV)
 
-# Rebuild the shipped verifier (LoRA adapter + head + model card) from ../shared/training/.
-# CPU only, seeded; about 40 minutes on 2 cores. See verifier/train.py.
+# Rebuild the shipped verifier (LoRA adapter + head + model card) from the authored corpus
+# (verifier/corpus/) and a sample of ../shared/training/. CPU only, seeded; about 75 minutes on
+# 2 cores. VERIFIER_EXTRA="a.jsonl b.jsonl" adds corpus files (e.g. settled disputes).
 verifier: $(STAMP)
-	$(BIN)/python verifier/train.py --epochs 1.2 --out assistant/grading/weights/verifier
+	$(BIN)/python verifier/train.py --out assistant/grading/weights/verifier \
+		$(if $(VERIFIER_EXTRA),--extra $(VERIFIER_EXTRA))

@@ -174,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export sessions as a report",
         description="Write a report of one session, the newest (--last) or every one (--all).\n"
         "Default: Markdown (--format md) on standard output. With -o FILE it goes to FILE,\n"
-        "written whole or not at all, never over an existing file without --force.",
+        "written whole or not at all, never over an existing file without --force; the format\n"
+        "then follows FILE's extension (.md, .html, .json, .csv) unless --format names it.",
     )
     export.epilog = (
         "Exit status: 0 written, 1 no such session, empty log or file not writable, 2 usage.\n"
@@ -193,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format",
         choices=("md", "html", "json", "csv"),
-        default="md",
-        help="md (Markdown, the default), html, json or csv",
+        default=None,
+        help="md, html, json or csv (default: from the -o file's extension, else md)",
     )
     export.add_argument(
         "-o",
@@ -283,7 +284,10 @@ def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
     then show its own usage: they are checked here against the command actually named.
     """
     parser = build_parser()
+    _refuse_unknown_options(parser, list(sys.argv[1:] if argv is None else argv))
     args, extra = parser.parse_known_args(argv)
+    if getattr(args, "command", None) == "export":
+        args.format = _export_format(_subparser(parser, "export"), args.format, args.output)
     if extra:
         owner = parser
         for dest in ("command", "kb_command"):
@@ -293,6 +297,49 @@ def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
             owner = _subparser(owner, name)
         owner.error(f"unrecognized arguments: {' '.join(extra)}")
     return args
+
+
+def _refuse_unknown_options(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """An option no (sub)command knows is named, with the nearest known one, before argparse
+    reads its value as something else (`--qestions 3` said "invalid choice: '3'", `export
+    --formt html` "invalid int value: 'html'")."""
+    owner = parser
+    known = set(parser._option_string_actions)
+    for token in argv:
+        if token == "--":
+            return
+        subcommands = next(
+            (a.choices for a in owner._actions if isinstance(a, argparse._SubParsersAction)), None
+        )
+        if subcommands and token in subcommands:
+            owner = subcommands[token]
+            known |= set(owner._option_string_actions)
+            continue
+        if not token.startswith("--"):
+            continue
+        name = token.split("=", 1)[0]
+        if name in known or any(k.startswith(name) for k in known):  # argparse's abbreviations
+            continue
+        longs = sorted(k for k in known if k.startswith("--"))
+        close = difflib.get_close_matches(name, longs, n=1, cutoff=0.6)
+        owner.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else ""))
+
+
+REPORT_EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+REPORT_EXTENSIONS |= {".json": "json", ".csv": "csv"}
+"""The report format an output file's extension names."""
+
+
+def _export_format(parser: argparse.ArgumentParser, given: str | None, output: Path | None) -> str:
+    """The report format: `--format`, else the output file's extension, else Markdown. A
+    `--format` that the extension contradicts is refused (`-o x.html` wrote Markdown)."""
+    named = REPORT_EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if output is not None and given is not None and named is not None and given != named:
+        parser.error(
+            f"--format {given} does not match the extension of {output} ({named}); "
+            f"drop --format, or name the file {output.with_suffix('.' + given)}"
+        )
+    return given or named or "md"
 
 
 def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

@@ -183,8 +183,9 @@ def baselines(train: list[Item], test: list[Item]) -> dict[str, float]:
         best, best_score = majority, -math.inf
         for label in prior:
             total = sum(words[label].values()) + len(vocab)
+            # Words never seen in training say nothing (they would favour the rarest label).
             value = math.log(prior[label]) + sum(
-                math.log((words[label][w] + 1) / total) for w in text.lower().split()
+                math.log((words[label][w] + 1) / total) for w in text.lower().split() if w in vocab
             )
             if value > best_score:
                 best, best_score = label, value

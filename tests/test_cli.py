@@ -190,7 +190,7 @@ def test_an_unknown_option_of_a_subcommand_is_told_first_with_that_subcommand_s_
     result = run_cli("review", "--bogus")
     assert result.returncode == 2
     lines = result.stderr.splitlines()
-    assert lines == ["error: unrecognized arguments: --bogus", "see `mock-interview review --help`"]
+    assert lines == ["error: unknown option --bogus", "see `mock-interview review --help`"]
     assert result.stdout == ""
 
 
@@ -221,3 +221,60 @@ def test_every_subcommand_option_has_a_help_line() -> None:
         for row in options:
             following = rows[rows.index(row) + 1]
             assert following.startswith(" " * 20), f"{command}: {row!r} has no help"
+
+
+def test_a_mistyped_option_is_named_with_the_nearest_one_before_its_value_is_misread() -> None:
+    """`--qestions 3` said "invalid choice: '3'"; `export --formt html` "invalid int value"."""
+    top = run_cli("--qestions", "3")
+    sub = run_cli("export", "--formt", "html")
+    assert top.returncode == sub.returncode == 2
+    assert top.stderr.splitlines() == [
+        "error: unknown option --qestions (did you mean --questions?)",
+        "see `mock-interview --help`",
+    ]
+    assert sub.stderr.splitlines() == [
+        "error: unknown option --formt (did you mean --format?)",
+        "see `mock-interview export --help`",
+    ]
+    # argparse's own abbreviations still work.
+    assert run_cli("export", "--las", "--form", "json", "--db", "/nonexistent/x.db").returncode == 1
+
+
+def test_the_export_format_follows_the_output_file_and_a_mismatch_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`export --last -o x.html` without --format wrote Markdown into x.html."""
+    db = tmp_path / "sessions.db"
+    from assistant.store import open_store
+
+    with open_store(db) as store:
+        sid = store.start_session(
+            mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
+        )
+        from datetime import UTC, datetime
+
+        when = datetime(2026, 1, 2, tzinfo=UTC)
+        store.record_turn(
+            sid,
+            order=1,
+            question_id="q",
+            question_text="Why?",
+            reference_answer="Because.",
+            category="fundamentals",
+            answer="kept answer",
+            shown_at=when,
+            submitted_at=when,
+        )
+    html, csv_file = tmp_path / "x.html", tmp_path / "x.csv"
+    assert run_cli("export", "--last", "--db", str(db), "-o", str(html)).returncode == 0
+    assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert run_cli("export", "--last", "--db", str(db), "-o", str(csv_file)).returncode == 0
+    assert csv_file.read_text(encoding="utf-8").splitlines()[0].count(",") >= 3
+    clash = run_cli(
+        "export", "--last", "--db", str(db), "-o", str(tmp_path / "y.csv"), "--format", "html"
+    )
+    assert clash.returncode == 2
+    assert clash.stderr.startswith(
+        f"error: --format html does not match the extension of {tmp_path / 'y.csv'} (csv)"
+    )
+    assert not (tmp_path / "y.csv").exists()

@@ -31,6 +31,8 @@ KINDS = (
     "off-topic",
     "keywords",
     "restated",
+    "long-wrong",
+    "long-vague",
 )
 VERDICTS = {"strong": (70, 100), "adequate": (50, 69), "partial": (25, 49), "off-target": (0, 24)}
 VALIDATION_SHARE = 0.22
@@ -211,6 +213,51 @@ def read_corpus(root: Path = CORPUS) -> list[Item]:
     return items
 
 
+def merged_lines(batch: Path, extra: Path) -> list[str]:
+    """The batch's lines with the answers of `extra` (lines of `{"id": ITEM, "answers": [...]}`)
+    appended to their items, as the batch would be once merged."""
+    additions: dict[str, list[dict]] = {}
+    for number, raw in enumerate(extra.read_text(encoding="utf-8").splitlines(), 1):
+        if raw.strip():
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError as error:
+                raise CorpusError(f"{extra}:{number}: not JSON ({error.msg})") from None
+            additions.setdefault(str(row.get("id")), []).extend(row.get("answers", []))
+    out, seen = [], set()
+    for raw in batch.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        row = json.loads(raw)
+        if row.get("id") in additions:
+            row["answers"] = [*row["answers"], *additions[row["id"]]]
+            seen.add(row["id"])
+        out.append(json.dumps(row, ensure_ascii=False))
+    unknown = set(additions) - seen
+    if unknown:
+        raise CorpusError(f"{extra}: no item {sorted(unknown)[0]!r} in {batch}")
+    return out
+
+
+def merge(batch: Path, extra: Path, *, write: bool) -> int:
+    """Check (and with `write`, apply) the extra answers of `extra` to `batch`."""
+    import tempfile
+
+    try:
+        lines = merged_lines(batch, extra)
+    except CorpusError as error:
+        print(error)
+        return 1
+    with tempfile.TemporaryDirectory() as folder:
+        trial = Path(folder) / batch.name
+        trial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        status = main([str(trial)])
+    if status == 0 and write:
+        batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"merged {extra} into {batch}")
+    return status
+
+
 def main(paths: list[str]) -> int:
     """Check batch files; print the problems or `ok` with counts."""
     status = 0
@@ -233,9 +280,59 @@ def main(paths: list[str]) -> int:
             )
             short = [i.id for i in items if len({a.kind for a in i.answers}) < len(KINDS)]
             if short:
-                print(f"  note: questions without all 13 kinds: {', '.join(short)}")
+                print(f"  note: {len(short)} questions without all {len(KINDS)} kinds")
     return status
 
 
+def stats(items: list[Item]) -> str:
+    """The data card's tables: size per part and language, and the label mix by answer length."""
+    out = ["| part | language | questions | answers | pairs | stated | not stated | contradicted |"]
+    out.append("|---|---|---|---|---|---|---|---|")
+    for part in ("general", "bank"):
+        for lang in ("en", "fr"):
+            chosen = [i for i in items if i.part == part and i.lang == lang]
+            labels = Counter(v for i in chosen for a in i.answers for v in a.labels.values())
+            answers = sum(len(i.answers) for i in chosen)
+            out.append(
+                f"| {part} | {lang} | {len(chosen)} | {answers} | {sum(labels.values())} | "
+                f"{labels['stated']} | {labels['not-stated']} | {labels['contradicted']} |"
+            )
+    out += ["", "| answer length (words) | pairs | stated | not stated | contradicted |"]
+    out.append("|---|---|---|---|---|")
+    bands = ((0, 10), (11, 25), (26, 50), (51, 100), (101, 150), (151, 10_000))
+    for low, high in bands:
+        labels = Counter(
+            v
+            for i in items
+            for a in i.answers
+            if low <= len(a.text.split()) <= high
+            for v in a.labels.values()
+        )
+        total = sum(labels.values()) or 1
+        name = f"{low}-{high}" if high < 10_000 else f"{low}+"
+        out.append(
+            f"| {name} | {total} | "
+            + " | ".join(
+                f"{labels[k] / total:.0%}" for k in ("stated", "not-stated", "contradicted")
+            )
+            + " |"
+        )
+    valid = [i for i in items if i.split == "validation"]
+    general = [i for i in items if i.part == "general"]
+    out += [
+        "",
+        f"Validation split: {len(valid)} of {len(general)} general questions "
+        f"({sum(i.lang == 'en' for i in valid)} English, {sum(i.lang == 'fr' for i in valid)} "
+        "French).",
+    ]
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--stats"]:
+        print(stats(read_corpus()))
+        sys.exit(0)
+    if sys.argv[1:2] in (["--check-extra"], ["--merge"]):
+        # authored.py --check-extra|--merge EXTRA BATCH
+        sys.exit(merge(Path(sys.argv[3]), Path(sys.argv[2]), write=sys.argv[1] == "--merge"))
     sys.exit(main(sys.argv[1:]))

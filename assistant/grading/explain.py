@@ -74,6 +74,10 @@ def explain(
         return replace(base, notes=[*notes, Note(NoteCode.EMPTY)])
     if screening.dont_know:
         return replace(base, notes=[*notes, Note(NoteCode.DONT_KNOW)])
+    if screening.not_language:
+        return replace(
+            base, verdict=Verdict.OFF_TARGET, notes=[*notes, Note(NoteCode.NOT_LANGUAGE)]
+        )
     if screening.truncated:
         notes.append(
             Note(

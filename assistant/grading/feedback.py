@@ -75,6 +75,13 @@ _NOTES: dict[NoteCode, dict[str, str]] = {
         "fr": "Le vérificateur n'a pas pu être chargé : les points clés ont été jugés par "
         "similarité seule, qui ne distingue pas une affirmation fausse d'une juste.",
     },
+    NoteCode.NOT_LANGUAGE: {
+        "en": "This is not an answer in words (encoded data, one unbroken string, or code with no "
+        "explanation): nothing was graded. Explain in sentences; a snippet inside them is fine.",
+        "fr": "Ce n'est pas une réponse rédigée (données encodées, une chaîne sans espace, ou du "
+        "code sans explication) : rien n'a été noté. Expliquez en phrases ; un extrait de code "
+        "au milieu convient.",
+    },
     NoteCode.HINTS_USED: {
         "en": "Hints were used for this answer.",
         "fr": "Des indices ont été utilisés pour cette réponse.",

@@ -44,6 +44,9 @@ class NoteCode(StrEnum):
     """Some key points were contradicted: the score was lowered and cannot be "strong"."""
     NOT_VERIFIED = "not-verified"
     """No verifier could be loaded: key points were judged by similarity alone."""
+    NOT_LANGUAGE = "not-language"
+    """The answer is not written language (an encoded blob, a long unbroken token, code with no
+    prose): nothing was graded."""
 
 
 @dataclass(frozen=True)

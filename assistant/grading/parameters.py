@@ -19,6 +19,15 @@ class ScoringParameters:
     max_graded_words: int = 3000
     """`screen`: longer answers are kept whole but graded on their first this-many words: about
     20 minutes of speech, far past any interview answer, and it keeps a grade under a second."""
+    max_graded_chars: int = 30_000
+    """`screen`: the graded prefix is also cut at this many characters (3,000 words of ten
+    characters), so a 1 MB unbroken token, one "word", cannot make grading slow."""
+    long_token_chars: int = 40
+    """`screen`: a whitespace-free run longer than this (no URL) is not a word of any language:
+    base64, a hash, a minified blob."""
+    non_language_share: float = 0.5
+    """`screen`: an answer whose characters are mostly in such runs, or mostly not letters, is
+    not language and is not graded."""
     match_clauses: bool = True
     """`align`: match key points with the clauses of long sentences too, not only sentences."""
     candidates_per_point: int = 2

@@ -69,7 +69,9 @@ class Grader:
         language cannot be detected (a keyword list, a few words).
         """
         # Read the graded prefix only: the language of a huge paste is told from its start.
-        graded, _, _ = bounded_prefix(answer, self.params.max_graded_words)
+        graded, _, _ = bounded_prefix(
+            answer, self.params.max_graded_words, self.params.max_graded_chars
+        )
         detected = detect_language(graded)
         return self.grade(GradingTarget.from_question(question, detected or lang), answer)
 

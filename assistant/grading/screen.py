@@ -34,18 +34,23 @@ class Screening:
     echoes_question: bool = False
     """Its content words are the question's; `score` confirms it with the bi-encoder."""
     too_short: bool = False
+    not_language: bool = False
+    """Not written language (an encoded blob, a long unbroken token, code with no prose)."""
     words_total: int = 0
     words_graded: int = 0
 
+    chars_total: int = 0
+    chars_graded: int = 0
+
     @property
     def stops(self) -> bool:
-        """Nothing to grade: the answer is empty or says "I don't know"."""
-        return self.empty or self.dont_know
+        """Nothing to grade: the answer is empty, says "I don't know", or is not language."""
+        return self.empty or self.dont_know or self.not_language
 
     @property
     def truncated(self) -> bool:
         """Only a prefix of the answer is graded."""
-        return self.words_graded < self.words_total
+        return self.words_graded < self.words_total or self.chars_graded < self.chars_total
 
     @property
     def other_language(self) -> bool:
@@ -57,9 +62,17 @@ _WORD_SPAN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def bounded_prefix(answer: str, max_words: int) -> tuple[str, int, int]:
+def bounded_prefix(
+    answer: str, max_words: int, max_chars: int | None = None
+) -> tuple[str, int, int]:
     """(the graded prefix, words in it, words in the answer), cut at a sentence end when one
-    falls in the last tenth of the bound. Linear in the answer's length."""
+    falls in the last tenth of the bound, and at `max_chars` characters at most (at a space
+    when one falls in the last tenth). Linear in the answer's length."""
+    if max_chars is not None and len(answer) > max_chars:
+        prefix, _, _ = bounded_prefix(answer[:max_chars], max_words)
+        space = prefix.rfind(" ", int(max_chars * 0.9))
+        prefix = prefix[:space] if space > 0 and len(prefix) == max_chars else prefix
+        return prefix, len(prefix.split()), len(answer.split())
     total, cut, floor = 0, len(answer), 0
     for total, match in enumerate(_WORD_SPAN.finditer(answer), start=1):
         if total == int(max_words * 0.9):
@@ -77,7 +90,9 @@ def screen(
     target: GradingTarget, answer: str, params: ScoringParameters = DEFAULT_PARAMETERS
 ) -> Screening:
     """Screen `answer` for `target`."""
-    graded, words_graded, words_total = bounded_prefix(answer, params.max_graded_words)
+    graded, words_graded, words_total = bounded_prefix(
+        answer, params.max_graded_words, params.max_graded_chars
+    )
     base = Screening(
         target=target,
         answer=answer,
@@ -85,11 +100,15 @@ def screen(
         answer_lang=detect_language(graded),
         words_total=words_total,
         words_graded=words_graded,
+        chars_total=len(answer),
+        chars_graded=len(graded),
     )
     if not graded.strip():
         return replace(base, empty=True)
     if is_dont_know(graded, params):
         return replace(base, dont_know=True)
+    if is_not_language(graded, params):
+        return replace(base, not_language=True)
     # A list is a fine answer when the reference is a list too (name the access specifiers).
     keyword_list = is_keyword_list(graded, params) and (
         function_word_ratio(target.reference) >= params.statement_function_ratio
@@ -127,6 +146,35 @@ def is_dont_know(answer: str, params: ScoringParameters = DEFAULT_PARAMETERS) ->
     rest = _DONT_KNOW.sub(" ", answer)
     content = [w for w in words(rest) if w not in _STOP and len(w) > 1]
     return len(content) <= params.dont_know_content_words
+
+
+_URL = re.compile(r"^[(<\[]?(?:https?://|www\.)", re.IGNORECASE)
+_CODE_LINE = re.compile(
+    r"[{};]\s*$|^\s*(?:def|class|import|from|return|for|while|if|elif|else|try|except|public|"
+    r"private|function|const|let|var|#include|SELECT|INSERT|UPDATE)\b|[=(){}\[\]<>]{2,}|\w\("
+    r"|^\s*[\w.\[\]]+\s*[-+*/]?=\s*\S",
+)
+
+
+def is_not_language(answer: str, params: ScoringParameters = DEFAULT_PARAMETERS) -> bool:
+    """Not written language: mostly long unbroken runs (base64, hashes, blobs), mostly not
+    letters (digits, symbols), or code lines with almost no prose around them."""
+    compact = [c for c in answer if not c.isspace()]
+    if not compact:
+        return False
+    runs = [t for t in answer.split() if len(t) > params.long_token_chars and not _URL.match(t)]
+    if sum(map(len, runs)) / len(compact) >= params.non_language_share:
+        return True
+    if len(compact) >= 40 and sum(c.isalpha() for c in compact) / len(compact) < 0.55:
+        return True
+    lines = [line for line in answer.splitlines() if line.strip()]
+    code = [line for line in lines if _CODE_LINE.search(line)]
+    if len(lines) < 3 or len(code) / len(lines) < 0.6:
+        return False
+    # Prose has function words; one-letter names (x, y, i) are not prose even when "y" is French.
+    prose = [w for w in words(answer) if len(w) > 1]
+    vocabulary = FUNCTION_WORDS["en"] | FUNCTION_WORDS["fr"]
+    return not prose or sum(w in vocabulary for w in prose) / len(prose) < 0.12
 
 
 def is_keyword_list(answer: str, params: ScoringParameters = DEFAULT_PARAMETERS) -> bool:

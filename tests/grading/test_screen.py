@@ -43,3 +43,53 @@ def test_bounded_prefix_leaves_a_short_answer_alone() -> None:
     assert bounded_prefix("One two three.", 3) == ("One two three.", 3, 3)
     prefix, kept, total = bounded_prefix("a b c d e f", 3)
     assert (prefix, kept, total) == ("a b c", 3, 6)
+
+
+def test_encoded_data_and_unbroken_tokens_are_not_language_and_stop_the_pipeline() -> None:
+    """A 2,000-character base64 string scored 60 "Adequate", its key point covered."""
+    import base64
+
+    blob = base64.b64encode(bytes(range(256)) * 6).decode()  # 2,048 characters
+    for answer in (blob, f"Here is my answer: {blob}", "x" * 5000, "0101 1100 " * 40):
+        result = screen(TARGET, answer)
+        assert result.not_language and result.stops, answer[:30]
+
+
+def test_code_without_prose_is_not_language_but_code_inside_prose_is_graded() -> None:
+    code = "def f(x):\n    y = x * 2\n    return y\nprint(f(3))"
+    assert screen(TARGET, code).not_language
+    explained = (
+        "I would compare the live inputs with the training data:\n"
+        "score = psi(train, live)\n"
+        "and alert when the score goes above a threshold, because accuracy drops as data changes."
+    )
+    assert not screen(TARGET, explained).not_language
+    assert not screen(
+        TARGET, "Accuracy drops: see https://example.org/a/very/long/path/to/a/page/on/drift.html"
+    ).not_language
+
+
+def test_characters_are_bounded_as_well_as_words() -> None:
+    """A 1 MB token is one "word": it was graded whole and echoed as evidence."""
+    answer = "y" * 1_000_000
+    prefix, graded_words, total_words = bounded_prefix(answer, 3000, 30_000)
+    assert len(prefix) == 30_000 and (graded_words, total_words) == (1, 1)
+    spaced = "word " * 20_000  # 100,000 characters, 20,000 words
+    result = screen(TARGET, spaced, ScoringParameters(max_graded_words=50_000))
+    assert result.truncated and len(result.graded) <= 30_000 and result.answer == spaced
+
+
+def test_no_answer_written_for_the_corpus_or_the_labelled_sets_is_called_not_language() -> None:
+    import json
+    import sys
+
+    from tests.conftest import REPO
+
+    sys.path.insert(0, str(REPO / "verifier"))
+    from authored import read_corpus
+
+    answers = [a.text for item in read_corpus() for a in item.answers]
+    for path in sorted((REPO / "bench" / "data").glob("*.jsonl")):
+        answers += [json.loads(r)["answer"] for r in path.read_text("utf-8").splitlines() if r]
+    flagged = [a for a in answers if screen(TARGET, a).not_language]
+    assert len(answers) > 5000 and flagged == []
