@@ -568,6 +568,10 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except BatchInputError as exc:
         print(f"error: {exc}", file=err)
         return exc.exit_code
+    if not batch.rows:
+        # Every row was reported above: no model to load, no output file to create.
+        print(f"error: {args.input}: no row can be graded; nothing was written", file=err)
+        return EXIT_BAD_ROWS
     try:
         grader = load_grader(settings, report.bank.version)
     except ModelLoadError as exc:

@@ -101,10 +101,17 @@ def main() -> None:
     parser.add_argument("--verifier", default="bundled")
     parser.add_argument("--premise", default=DEFAULT_PARAMETERS.verify_premise)
     parser.add_argument("--precision", type=float, default=0.85)
+    parser.add_argument(
+        "--questions", type=int, default=120, help="training questions sampled (seeded) for speed"
+    )
     args = parser.parse_args()
     base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise)
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
+    if args.questions and args.questions < len(train):
+        import random
+
+        train = random.Random(5).sample(train, args.questions)
     valid = [i for i in corpus if i.split == "validation"]
     aligner = Aligner(load_backend(), None, base)
     verifier = load_verifier(args.verifier)

@@ -33,6 +33,8 @@ KINDS = (
     "restated",
     "long-wrong",
     "long-vague",
+    "medium-wrong",
+    "medium-vague",
 )
 VERDICTS = {"strong": (70, 100), "adequate": (50, 69), "partial": (25, 49), "off-target": (0, 24)}
 VALIDATION_SHARE = 0.22

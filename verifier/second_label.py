@@ -1,6 +1,7 @@
 """The second, blind labelling of the authored corpus, and the agreement between the two.
 
     python3 verifier/second_label.py sample BATCH.jsonl   # writes corpus/second/blind-NAME.jsonl
+    python3 verifier/second_label.py sample-long BATCH.jsonl   # the same for kinds 14 and 15
     python3 verifier/second_label.py agreement            # agreement and Cohen's kappa
 
 `sample` draws a seeded 18% of a batch's answers (every key point of each), and writes them
@@ -26,13 +27,19 @@ SHARE = 0.18
 SECOND = CORPUS / "second"
 
 
-def sample(batch: Path, seed: int = 7) -> Path:
-    """Write the blind sample of `batch`; returns its path."""
+def sample(batch: Path, seed: int = 7, kinds: tuple[str, ...] = (), name: str = "") -> Path:
+    """Write the blind sample of `batch` (only answers of `kinds`, when given: a later pass);
+    returns its path."""
     items, problems = read_batch(batch)
     if problems:
         raise SystemExit(problems[0])
-    rng = random.Random(f"{seed}:{batch.name}")
-    everything = [(item, answer) for item in items for answer in item.answers]
+    rng = random.Random(f"{seed}:{batch.name}{':' + name if name else ''}")
+    everything = [
+        (item, answer)
+        for item in items
+        for answer in item.answers
+        if not kinds or answer.kind in kinds
+    ]
     chosen = set(rng.sample(range(len(everything)), math.ceil(SHARE * len(everything))))
     rows = []
     for index, (item, answer) in enumerate(everything):
@@ -49,7 +56,7 @@ def sample(batch: Path, seed: int = 7) -> Path:
             )
     rng.shuffle(rows)
     SECOND.mkdir(parents=True, exist_ok=True)
-    out = SECOND / f"blind-{batch.stem}.jsonl"
+    out = SECOND / f"blind-{batch.stem}{'-' + name if name else ''}.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     return out
 
@@ -129,6 +136,11 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["sample"]:
         for name in argv[1:]:
             print(sample(Path(name)))
+        return 0
+    if argv[:1] == ["sample-long"]:
+        # The second pass (kinds 14 and 15) gets its own blind sample.
+        for name in argv[1:]:
+            print(sample(Path(name), kinds=("long-wrong", "long-vague"), name="long"))
         return 0
     if argv[:1] == ["agreement"]:
         from authored import read_corpus

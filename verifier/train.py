@@ -61,6 +61,12 @@ def parse_args() -> argparse.Namespace:
         help="more corpus files (JSONL, the corpus's format), e.g. settled disputes",
     )
     parser.add_argument(
+        "--exclude-kinds",
+        nargs="*",
+        default=[],
+        help="answer kinds of the corpus left out (to rebuild an adapter trained before a pass)",
+    )
+    parser.add_argument(
         "--corpus-repeat", type=int, default=1, help="times each authored pair is seen per epoch"
     )
     parser.add_argument(
@@ -190,7 +196,7 @@ The authored corpus of graded interview answers, `verifier/corpus/` (its README 
 card: how it was written, the labelling rules, the second labeller's agreement, the split), its
 training split: every (answer, key point) pair, the whole answer as premise, the key point as
 hypothesis, stated -> entailment, not stated -> neutral, contradicted -> contradiction; seen
-{corpus_repeat} time(s) per epoch.
+{corpus_repeat} time(s) per epoch.{excluded}
 
 | set | pairs used | labels | licence |
 |---|---|---|---|
@@ -269,6 +275,14 @@ def write_card(out: Path) -> None:
         n_extra=counts.get("authored-extra", 0),
         n_snli_train=counts.get("snli-train", 0),
         corpus_repeat=info.get("corpus_repeat", 1),
+        excluded=(
+            " Answer kinds left out: "
+            + ", ".join(info["exclude_kinds"])
+            + " (they were written after this adapter was trained; rebuild with "
+            "`--exclude-kinds " + " ".join(info["exclude_kinds"]) + "` to reproduce it)."
+            if info.get("exclude_kinds")
+            else ""
+        ),
         nli_sample=info.get("nli_sample", "?"),
         n_snli=counts.get("snli", "?"),
         n_cad=counts.get("cad", "?"),
@@ -339,7 +353,10 @@ def main() -> None:
     if args.nli_sample and args.nli_sample < len(public_train):
         public_train = rng.sample(public_train, args.nli_sample)
     public_train += [p for p in public_train if p.lang == "fr"] * (args.fr_repeat - 1)
-    items = corpus_items(args.corpus, args.extra)
+    items = [
+        replace(item, answers=tuple(a for a in item.answers if a.kind not in args.exclude_kinds))
+        for item in corpus_items(args.corpus, args.extra)
+    ]
     authored_train = authored_pairs(items, "train")
     authored_valid = authored_pairs(items, "validation")
     train = public_train + authored_train * args.corpus_repeat
@@ -422,6 +439,7 @@ def main() -> None:
                 "max_length": args.max_length,
                 "fr_repeat": args.fr_repeat,
                 "corpus_repeat": args.corpus_repeat,
+                "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,
                 "extra": [str(p) for p in args.extra],
                 "steps": total,

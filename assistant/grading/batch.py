@@ -273,6 +273,27 @@ def _csv_rows(
             delimiter = ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header_width = len(reader.fieldnames or [])
+    columns = {name.strip() for name in reader.fieldnames or []}
+    if reader.fieldnames and "answer" not in columns:
+        raise BatchInputError(
+            f"{path}:1: the header has no 'answer' column (it has: {', '.join(sorted(columns))}); "
+            "each row needs an 'answer', and 'question_id' or 'question' and 'reference_answer'",
+            EXIT_UNREADABLE,
+        )
+    if (
+        reader.fieldnames
+        and "question_id" not in columns
+        and not {
+            "question",
+            "reference_answer",
+        }
+        <= columns
+    ):
+        raise BatchInputError(
+            f"{path}:1: the header needs a 'question_id' column, or both 'question' and "
+            f"'reference_answer' (it has: {', '.join(sorted(columns))})",
+            EXIT_UNREADABLE,
+        )
     for number in range(1, reader.line_num + 1):
         if number in bad_bytes:
             bad = bad_bytes[number]

@@ -384,3 +384,37 @@ def test_writing_to_a_closed_pipe_exits_quietly(database: Path, args: tuple[str,
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (EXIT_BROKEN_PIPE, "")
+
+
+# --- issue 21.7: a file with no gradable row is refused before the model, and nothing is written
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "said"),
+    [
+        (
+            "a.csv",
+            "question_id,text\nwhat-is-mlops,hello\n",
+            2,
+            "a.csv:1: the header has no 'answer' column (it has: question_id, text)",
+        ),
+        ("b.csv", "answer,notes\nhello,x\n", 2, "needs a 'question_id' column"),
+        ("c.jsonl", '{"question_id": "what-is-mlops", "text": "x"}\n', 1, "no row can be graded"),
+    ],
+)
+def test_a_file_with_no_gradable_row_writes_nothing_and_says_why(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: str,
+    code: int,
+    said: str,
+) -> None:
+    """A missing column was reported after the model loaded (15 s), leaving a 0-byte output."""
+    answers = tmp_path / name
+    answers.write_text(content, encoding="utf-8")
+    output = tmp_path / "grades.jsonl"
+    got, out, err = run_main(capsys, "grade", "--input", str(answers), "--output", str(output))
+    assert got == code and out == ""
+    assert said in err
+    assert not output.exists()
