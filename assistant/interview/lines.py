@@ -70,6 +70,12 @@ _LINES: dict[str, tuple[str, str]] = {
         "Votre réponse reste dans l'éditeur et sera enregistrée dès que le journal des sessions "
         "le permettra : ne quittez pas avant que ce message disparaisse.",
     ),
+    "summary_after_feedback": (
+        "That was the last question. Read the feedback above, then press Esc (or Ctrl+S) for "
+        "the summary.",
+        "C'était la dernière question. Lisez le retour ci-dessus, puis appuyez sur Échap (ou "
+        "Ctrl+S) pour voir le bilan.",
+    ),
     "quit_with_held": (
         "{count} answer(s) could not be saved anywhere yet (the session log and its journal "
         "cannot be written). Quit anyway? The text will be written to a recovery file in "

@@ -156,6 +156,10 @@ class InterviewScreen(Screen[int]):
         """The last failure of the log, as told to the user."""
         self._held_problem = ""
         self._lease_lost = False
+        self._feedback_shown_last = False
+        """Practice: the last thing on screen is an answer's feedback (not yet read)."""
+        self._summary_waits = False
+        """Practice: the interview ended on a feedback card; the summary waits for a key."""
         """Another window took this session over (this one stopped renewing its lease)."""
         """Why the answer held in the editor could not go into the journal either."""
         self._retrying: Worker[None] | None = None
@@ -294,6 +298,7 @@ class InterviewScreen(Screen[int]):
             self._finish()
             return
         step = self.interview.step
+        self._feedback_shown_last = False
         if step.is_follow_up:
             self.transcript.interviewer(line("follow_up_intro", self.lang))
         self.transcript.interviewer(step.text(self.lang))
@@ -361,9 +366,17 @@ class InterviewScreen(Screen[int]):
 
     # --- answering ----------------------------------------------------------------------
 
+    def _to_summary(self) -> None:
+        """The last feedback has been read: on to the summary."""
+        self._summary_waits = False
+        self._maybe_show_summary()
+
     @on(AnswerEditor.Submitted)
     def submit_answer(self, event: AnswerEditor.Submitted) -> None:
         """Save the answer at once, then grade it; a refused answer goes back into the editor."""
+        if self._summary_waits:
+            self._to_summary()
+            return
         if self.session_id is None and event.text.strip():
             # The first instant, before the log is open: send it once the log is.
             if not self._sent_before_open:
@@ -597,6 +610,7 @@ class InterviewScreen(Screen[int]):
     def _maybe_show_summary(self) -> None:
         done = (
             self._ending
+            and not self._summary_waits
             and self._in_flight == 0
             and not self._waiting
             and not self._unsaved
@@ -629,6 +643,7 @@ class InterviewScreen(Screen[int]):
             self.transcript.feedback(event.grade, self.lang)
             caveat = "show_reference" if event.grade.verifier_id else "show_reference_unverified"
             self.transcript.system(line(caveat, self.lang))
+            self._feedback_shown_last = True
         if pending.leads_on and not self._ending:
             self._awaiting_grade = False
             self.editor.read_only = False
@@ -730,7 +745,11 @@ class InterviewScreen(Screen[int]):
             self.transcript.scroll_page_down()
 
     def action_end(self) -> None:
-        """End the interview after a confirmation."""
+        """End the interview after a confirmation (once it has ended on a feedback card: show
+        the summary)."""
+        if self._summary_waits:
+            self._to_summary()
+            return
         if not self._log_ready():
             return
 
@@ -760,6 +779,10 @@ class InterviewScreen(Screen[int]):
         else:
             self._close_in_log()
         self.transcript.interviewer(line("closing", self.lang))
+        if self._feedback_shown_last and self.interview.finished:
+            # The last answer's feedback is on screen: it is read before the summary replaces it.
+            self._summary_waits = True
+            self.transcript.system(line("summary_after_feedback", self.lang))
         self._maybe_show_summary()
 
     def _close_in_log(self) -> None:

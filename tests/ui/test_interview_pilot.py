@@ -316,9 +316,10 @@ async def test_a_very_long_paste_is_kept_whole_and_graded_in_parts(
     assert detail.turns[0].grade is not None
 
 
-async def test_a_strong_last_answer_in_practice_ends_on_the_summary(
+async def test_the_last_answer_s_feedback_in_practice_is_shown_before_the_summary(
     make_test_app: AppFactory, store: SessionStore
 ) -> None:
+    """Issue 21.9: the app jumped to the summary and the last feedback was never seen."""
     app = make_test_app(InterviewSettings(count=1, seed=2))
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
@@ -326,6 +327,14 @@ async def test_a_strong_last_answer_in_practice_ends_on_the_summary(
         assert isinstance(screen, InterviewScreen)
         question = screen.interview.step.question
         await type_and_submit(app, pilot, " ".join(kp.en for kp in question.key_points))
+        await pilot.pause()
+        assert app.screen is screen
+        said = [str(m.render()) for m in screen.query(TranscriptEntry)]
+        assert any(m.has_class("feedback") for m in screen.query(TranscriptEntry))
+        assert said[-1].startswith("That was the last question. Read the feedback above")
+        # Already closed in the log: quitting here loses nothing.
+        assert store.list_sessions()[0].status.value == "completed"
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert len(app.screen_stack) == 2  # the start of the stack and the summary, nothing else

@@ -89,6 +89,10 @@ async def test_a_french_session_speaks_french_everywhere(make_test_app: AppFacto
         assert (target.lang, target.key_points) == ("fr", [(key_point.id, key_point.fr)])
         await app.workers.wait_for_complete()
         await pilot.pause()
+        # The last feedback stays on screen, in French, until the summary is asked for.
+        assert "C'était la dernière question." in transcript_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = _plain(app.screen.query_one("#summary-body", Static))
         assert "Note globale :" in text
