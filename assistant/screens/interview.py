@@ -46,10 +46,12 @@ from assistant.widgets.answer_editor import AnswerEditor
 from assistant.widgets.transcript import Transcript, TranscriptEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assistant.app import InterviewApp
     from assistant.grading.pipeline import Grader
     from assistant.knowledge.models import Lang
-    from assistant.store import SessionStore
+    from assistant.store import SessionStore, TurnRecord
 
 
 @dataclass(frozen=True)
@@ -270,10 +272,33 @@ class InterviewScreen(Screen[int]):
             return
         self._order = len(detail.turns)
         self._started -= time_taken(detail.turns)
+        self._replay_transcript(detail.turns)
         self._waiting += [
             PendingAnswer(turn.id, step, turn.answer, turn.hints_used, False, leads_on=False)
             for turn, step in ungraded_steps(detail.turns, self.coach.bank)
         ]
+
+    def _replay_transcript(self, turns: Sequence[TurnRecord]) -> None:
+        """A resumed interview shows what was asked and answered before, as it was typed (and,
+        in practice mode, each graded answer's feedback); Ctrl+R then knows the last answer."""
+        practice = self.interview.settings.mode is Mode.PRACTICE
+        number = 0
+        for turn in turns:
+            if turn.follow_up_of is None:
+                number += 1
+            self.transcript.interviewer(turn.question_text)
+            if turn.skipped:
+                self.transcript.interviewer(line("skipped", self.lang))
+                continue
+            entry = self.transcript.candidate(turn.answer)
+            if turn.grade is None:
+                self._answer_entries[turn.id] = entry  # underlined once graded
+            elif practice:
+                self.transcript.highlight(entry, turn.answer, turn.grade)
+                self.transcript.feedback(turn.grade, self.lang)
+            question = self.coach.bank.get(turn.question_id)
+            if question is not None:
+                self._last_answered = Step(question, number)
 
     def on_unmount(self) -> None:
         """An interview left (quit) before anything was answered leaves nothing in the log:

@@ -218,3 +218,41 @@ async def test_a_session_open_in_another_window_is_said_not_offered_until_it_clo
             assert window_c.screen.session_id == in_a[0].id
     finally:
         other_store.close()
+
+
+async def test_a_resumed_interview_shows_what_was_answered_and_its_reference(
+    settings: Settings, bank_report: LoadReport, store: SessionStore
+) -> None:
+    """Issue 21.10: after a resume the transcript no longer showed Q1, and Ctrl+R said "No
+    answer yet" though Q1 was answered."""
+    from assistant.widgets.transcript import TranscriptEntry
+
+    practice = InterviewSettings(count=3, seed=8, mode=Mode.PRACTICE, lang="en")
+    first = build(settings, bank_report, store, KeywordGrader, interview=practice)
+    answer = "Drift is when the live data moves away from the training data."
+    async with first.run_test(size=(100, 32)) as pilot:
+        await first.workers.wait_for_complete()
+        await pilot.pause()
+        screen = first.screen
+        assert isinstance(screen, InterviewScreen)
+        question = screen.interview.step.question
+        await send(pilot, answer)
+        await first.workers.wait_for_complete()
+        await pilot.pause()
+    again = build(settings, bank_report, store, KeywordGrader)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # Resume has the focus
+        await pilot.pause()
+        resumed = again.screen
+        assert isinstance(resumed, InterviewScreen)
+        entries = list(resumed.query(TranscriptEntry))
+        said = [str(e.render()) for e in entries]
+        assert question.question.en in said and answer in said
+        assert any(e.has_class("feedback") for e in entries)  # practice: its feedback too
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        said = [str(e.render()) for e in resumed.query(TranscriptEntry)]
+        assert f"Reference answer to: {question.question.en}" in said
+        assert not any(s.startswith("No answer yet") for s in said)
