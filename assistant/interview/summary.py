@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.knowledge.scheduler import Choosable, LearningState, Need, rank_questions
-from assistant.store.records import SessionDetail, TurnCounts, TurnRecord
+from assistant.store.records import SessionDetail, TurnCounts, TurnRecord, mean_score
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def summarize(
         for p in proposals
     ]
     return InterviewSummary(
-        overall=(sum(s for _, s in scored) / len(scored)) if graded else None,
+        overall=mean_score(detail.turns) if graded else None,
         per_category={c: sum(v) / len(v) for c, v in by_category.items()},
         strongest=ranked[-1] if ranked else None,
         weakest=ranked[0] if len(ranked) > 1 else None,

@@ -158,11 +158,15 @@ class SummaryScreen(Screen[SummaryChoice]):
                 table.add_row(bank.category_title(cat, lang), f"{avg:.0f}")
             parts += [Text(""), Text(line("per_category", lang), style="bold"), table]
         parts += [Text(""), Text(line("your_answers", lang), style="bold")]
-        # Numbered by question, as counted: one skipped and asked again keeps its number.
+        # Numbered by question, as counted: one skipped and asked again keeps its number, and
+        # is listed once, with its final state (its answer, not the skip before it).
         numbers: dict[str, int] = {}
+        final = {t.question_id: t.id for t in detail.turns if t.follow_up_of is None}
         for turn in detail.turns:
             if turn.follow_up_of is None:
                 numbers.setdefault(turn.question_id, len(numbers) + 1)
+                if final[turn.question_id] != turn.id:
+                    continue
             parts.append(_turn_row(turn, numbers.get(turn.question_id, 0), lang))
             if mock and not turn.skipped:
                 parts.append(_turn_details(turn, lang))

@@ -72,6 +72,31 @@ def count_turns(turns: Iterable[CountedTurn]) -> TurnCounts:
     )
 
 
+def final_scores(turns: Iterable[CountedTurn]) -> list[int]:
+    """Each main question's score by its last turn, in the order asked: a question skipped and
+    answered later counts once, by its answer; a skip left as it is counts 0; an answer not
+    graded yet, and follow-ups, are left out. The one average every screen and report shows is
+    the mean of these."""
+    last: dict[str, CountedTurn] = {}
+    for turn in turns:
+        if turn.follow_up_of is None:
+            last.pop(turn.question_id, None)  # re-inserted: the order of its final state
+            last[turn.question_id] = turn
+    scores = []
+    for turn in last.values():
+        if turn.score is not None:
+            scores.append(turn.score)
+        elif turn.skipped:
+            scores.append(0)
+    return scores
+
+
+def mean_score(turns: Iterable[CountedTurn]) -> float | None:
+    """The session's average (see `final_scores`); None when nothing is scored."""
+    scores = final_scores(turns)
+    return sum(scores) / len(scores) if scores else None
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     """One interview session with its totals, as listed on the review screen."""

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, Engine, case, func, or_, text
+from sqlalchemy import ColumnElement, Engine, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, select
@@ -51,16 +51,39 @@ from assistant.store.records import (
     TurnCounts,
     TurnRecord,
     count_turns,
+    mean_score,
 )
 from assistant.store.tables import InterviewSession, Mentor, QuestionState, Turn
 
-_SCORE_OR_SKIP = case(
-    (col(Turn.follow_up_of).is_not(None), None),
-    (col(Turn.score).is_not(None), col(Turn.score)),
-    (col(Turn.skipped).is_(True), 0),
-    else_=None,
+_FINAL_MAIN_TURNS = (
+    sa_select(
+        col(Turn.session_id),
+        col(Turn.question_id),
+        col(Turn.category),
+        col(Turn.skipped),
+        col(Turn.score),
+    )
+    .where(col(Turn.follow_up_of).is_(None))
+    .order_by(col(Turn.session_id), col(Turn.order), col(Turn.id))
 )
-"""What a turn counts for in averages: a main question's score, 0 for a skip without a grade."""
+"""Every main turn, in the order asked, for `_final_scores` (more columns may be added)."""
+
+
+def _final_scores(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """(session, question, category, score, *extra columns) of each main question by its last
+    turn in its session: a skip answered later counts once, by the answer; a skip left as it is
+    counts 0; an answer not graded yet is left out (as `records.final_scores`)."""
+    last: dict[tuple[Any, Any], Any] = {}
+    for row in rows:
+        last[(row[0], row[1])] = row
+    out = []
+    for row in last.values():
+        sid, qid, category, skipped, score, *extra = row
+        value = score if score is not None else (0 if skipped else None)
+        if value is not None:
+            out.append((sid, qid, category, value, *extra))
+    return out
+
 
 FAILING_BELOW = DEFAULT_PARAMETERS.adequate_at
 """In the cohort view, an attempt under the "adequate" band counts as failed."""
@@ -551,15 +574,19 @@ class SessionStore:
         sessions only.
         """
         with self._reading() as db:
-            rows = db.exec(
-                select(InterviewSession.started_at, Turn.category, _SCORE_OR_SKIP)
-                .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
-                .where(_SCORE_OR_SKIP.is_not(None), self._of(self.candidate))
-            ).all()
+            rows = (
+                db.connection()
+                .execute(
+                    _FINAL_MAIN_TURNS.add_columns(col(InterviewSession.started_at))
+                    .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                    .where(self._of(self.candidate))
+                )
+                .all()
+            )
         scores: defaultdict[tuple[date, str], list[int]] = defaultdict(list)
-        for started_at, category, score in rows:
+        for _, _, category, value, started_at in _final_scores(rows):
             # The user's calendar day, so an evening session is not charted on the next day.
-            scores[(_from_db(started_at).astimezone().date(), category)].append(score)
+            scores[(_from_db(started_at).astimezone().date(), category)].append(value)
         return [
             CategoryPoint(day=day, category=category, average_score=sum(s) / len(s), count=len(s))
             for (day, category), s in sorted(scores.items())
@@ -648,11 +675,7 @@ class SessionStore:
                     col(InterviewSession.started_at),
                 )
             ).all()
-            scored = connection.execute(
-                sa_select(
-                    col(Turn.session_id), col(Turn.question_id), col(Turn.category), _SCORE_OR_SKIP
-                ).where(_SCORE_OR_SKIP.is_not(None))
-            ).all()
+            scored = [row[:4] for row in _final_scores(connection.execute(_FINAL_MAIN_TURNS).all())]
             owner_of: dict[int, str] = {
                 sid: self._owner(name) for sid, name, _ in sessions if sid is not None
             }
@@ -690,7 +713,6 @@ class SessionStore:
         )
         totals = sa_select(
             col(Turn.session_id),
-            func.avg(_SCORE_OR_SKIP),
             func.max(col(Turn.submitted_at)),
         ).group_by(col(Turn.session_id))
         # What counting needs of each turn, in order: counted by `count_turns`, as every
@@ -715,7 +737,9 @@ class SessionStore:
             totals = totals.where(col(Turn.session_id) == session_id)
             facts = facts.where(col(Turn.session_id) == session_id)
         connection = db.connection()
-        by_session = {row[0]: row[1:] for row in connection.execute(totals).all()}
+        last_submitted: dict[int | None, Any] = {
+            row[0]: row[1] for row in connection.execute(totals).all()
+        }
         turns_of: dict[int | None, list[_TurnFacts]] = defaultdict(list)
         for sid, question_id, follow_up_of, skipped, score in connection.execute(facts).all():
             turns_of[sid].append(_TurnFacts(question_id, follow_up_of, bool(skipped), score))
@@ -724,7 +748,9 @@ class SessionStore:
             _summary(
                 row,
                 count_turns(turns_of[row.id]),
-                *by_session.get(row.id, (None, None)),
+                # Each question once, by its final state, as the summary and reports count it.
+                mean_score(turns_of[row.id]),
+                last_submitted.get(row.id),
                 open_elsewhere=row.held_by not in (None, self.holder)
                 and row.held_until is not None
                 and _from_db(row.held_until) > now,

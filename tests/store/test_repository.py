@@ -399,3 +399,30 @@ def test_ungraded_turns_lists_answers_waiting_for_a_grade(store: SessionStore) -
     assert [t.id for t in store.ungraded_turns()] == [waiting]
     store.set_turn_grade(waiting, Grade(70, Verdict.ADEQUATE))
     assert store.ungraded_turns() == []
+
+
+def test_a_question_skipped_then_answered_counts_once_by_its_answer_everywhere(
+    store: SessionStore, new_session: NewSession, record: RecordTurn
+) -> None:
+    """Issue 21.8: the summary said 31/100 and 0 skipped, the review and exports 23/100 and
+    1 skipped: the skip was averaged in as 0 beside the answer that replaced it."""
+    from assistant.interview.summary import summarize
+
+    sid = new_session()
+    record(sid, "q1", grade=make_grade(60))
+    record(sid, "q2", skipped=True, grade=None, answer="")
+    record(sid, "q3", grade=make_grade(40))
+    record(sid, "q2", grade=make_grade(35))
+    (listed,) = store.list_sessions()
+    detail = store.get_session(sid)
+    assert detail is not None
+    assert listed.average_score == pytest.approx(45.0)
+    assert summarize(detail, {}).overall == pytest.approx(45.0)
+    assert (listed.counts.questions, listed.counts.answered, listed.counts.skipped) == (3, 3, 0)
+    assert [p.average_score for p in store.category_averages()] == [pytest.approx(45.0)]
+    # A skip left as it is still counts 0.
+    other = new_session(days=1)
+    record(other, "q1", grade=make_grade(80))
+    record(other, "q2", skipped=True, grade=None, answer="")
+    assert store.get_session(other) is not None
+    assert {s.id: s.average_score for s in store.list_sessions()}[other] == pytest.approx(40.0)
