@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     from assistant.store import SessionStore
 
 
-def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
-    """Options accepted before or after the subcommand; a subcommand's absent ones stay unset."""
+def _common(parser: argparse.ArgumentParser, *, sub: bool = True, models: bool = True) -> None:
+    """Options accepted before or after the subcommand; a subcommand's absent ones stay unset.
+    `models`: whether the command grades (or shows what grades), so `--model` and `--verifier`
+    mean something to it."""
     default = argparse.SUPPRESS if sub else None
     parser.add_argument(
         "--kb",
@@ -51,6 +53,8 @@ def _common(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
         help="session database: a file (SQLite), or a shared PostgreSQL database as "
         f"postgresql+psycopg://user:password@host:port/database (also ${ENV_DB})",
     )
+    if not models:
+        return
     parser.add_argument(
         "--model",
         metavar="NAME_OR_PATH",
@@ -132,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit status: 0 every pack valid, 1 a problem (each printed) or no pack found.",
     )
     check.add_argument("paths", nargs="*", type=Path, help="packs or directories (default: all)")
-    _common(check)
+    _common(check, models=False)
     listing = _command(kb_sub, "list", "list the questions (id, category, difficulty, question)")
     listing.add_argument("--json", action="store_true", help="full records as JSON")
     listing.add_argument(
@@ -141,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--lang", choices=LANGS, default="en", help="language of the questions (default: en)"
     )
-    _common(listing)
+    _common(listing, models=False)
 
     where = _command(sub, "where", "print where data, cache, config and packs live")
     _common(where)
@@ -241,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
     serve.add_argument(
         "--token",
-        help="access token (at least 16 letters, digits, - or _); required beyond loopback, "
+        help="access token (at least 16 ASCII letters, digits, -, _, . or ~); required beyond "
+        "loopback, "
         "generated when not given",
     )
     serve.add_argument(
@@ -356,7 +361,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings.from_env(
             db=args.db,
             kb=args.kb,
-            model=args.model,
+            model=getattr(args, "model", None),
             verifier=getattr(args, "verifier", None),
             candidate=getattr(args, "candidate", None),
         )

@@ -62,6 +62,9 @@ def main() -> None:
         "--split", nargs="+", choices=SPLITS, default=["train", "test_unseen_answers"]
     )
     parser.add_argument("--verifier", default="bundled", help="bundled, a path, or a name")
+    parser.add_argument(
+        "--before", help="the previous release's verifier folder: graded too, as it was released"
+    )
     args = parser.parse_args()
     if not args.csv.is_file():
         sys.exit(f"{args.csv}: not found (see ../shared/benchmarks/beetle/SOURCE.md)")
@@ -82,6 +85,14 @@ def main() -> None:
         g.score for g in Grader(backend, EmbeddingCache(None), verifier=verifier).grade_many(items)
     ]
     verified_s = time.perf_counter() - started
+    before: list[int] = []
+    if args.before:
+        from bench.releases import PREVIOUS_PARAMETERS
+
+        previous = Grader(
+            backend, EmbeddingCache(None), "", PREVIOUS_PARAMETERS, load_verifier(args.before)
+        )
+        before = [g.score for g in previous.grade_many(items)]
 
     references = [r["reference_answers_all"].split(" ||| ") for r in rows]
     pairs = [
@@ -99,6 +110,8 @@ def main() -> None:
         cosine.append(float((ref_vectors @ answer).max()))
 
     systems = {"cosine": cosine, "similarity": similarity, "verified": verified, "verifier": alone}
+    if before:
+        systems = {"before": before, **systems}
     print(f"Beetle: {len(rows)} answers; verifier {args.verifier!r}")
     print(f"\n{'ROC AUC, correct vs incorrect':34}" + "".join(f"{n:>12}" for n in systems))
     for split in args.split:

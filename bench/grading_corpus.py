@@ -1,7 +1,9 @@
 """How the grader judges the authored corpus: key point by key point, and as an examiner scores.
 
 Run: `HF_HUB_OFFLINE=1 .venv/bin/python bench/grading_corpus.py [--split validation|train]
-[--part general|bank] [--verifier V ...] [--premise answer|windows|spans]`.
+[--part general|bank] [--verifier V ...] [--premise answer|windows|spans]`; a verifier given as
+`previous:PATH` is read as the previous release read its own (spans, its parameters), so
+`--verifier previous:OLD bundled` prints before and after in one run.
 
 Every answer of the chosen slice of `verifier/corpus/` (default: the general part's validation
 split, questions no training or tuning choice looks at) is graded by the product's pipeline,
@@ -199,7 +201,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "train"), default="validation")
     parser.add_argument("--part", choices=("general", "bank"), default="general")
-    parser.add_argument("--verifier", nargs="+", default=["bundled"])
+    parser.add_argument(
+        "--verifier",
+        nargs="+",
+        default=["bundled"],
+        help="bundled, a path or a name; previous:PATH grades as the previous release did",
+    )
     parser.add_argument("--premise", choices=("answer", "windows", "spans"), default=None)
     args = parser.parse_args()
     items = chosen_items(args.split, args.part)
@@ -215,10 +222,16 @@ def main() -> None:
         "data baselines (accuracy on this slice): majority {majority:.3f}, length only "
         "{length_only:.3f}, key point only {key_point_only:.3f}".format(**base)
     )
-    params = DEFAULT_PARAMETERS
-    if args.premise:
-        params = replace(params, verify_premise=args.premise)
-    for name in args.verifier:
+    for spec in args.verifier:
+        # "previous:PATH": that verifier with the previous release's parameters (spans).
+        if spec.startswith("previous:"):
+            from bench.releases import PREVIOUS_PARAMETERS
+
+            name, params = spec.removeprefix("previous:"), PREVIOUS_PARAMETERS
+        else:
+            name, params = spec, DEFAULT_PARAMETERS
+        if args.premise:
+            params = replace(params, verify_premise=args.premise)
         predicted, scores, verdicts = grade_items(items, name, params)
         r = judge(items, predicted, scores, verdicts)
         acc = r["accuracy"]

@@ -44,6 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--verifier", default="bundled", help="bundled, a path, or a name")
+    parser.add_argument(
+        "--before", help="the previous release's verifier folder: graded too, as it was released"
+    )
     args = parser.parse_args()
     if not args.csv.is_file():
         sys.exit(f"{args.csv}: not found (see ../shared/benchmarks/mohler/SOURCE.md)")
@@ -61,6 +64,14 @@ def main() -> None:
         "similarity": Grader(backend, EmbeddingCache(None)),
         "verified": Grader(backend, EmbeddingCache(None), verifier=verifier),
     }
+    if args.before:
+        from bench.releases import PREVIOUS_PARAMETERS
+
+        previous = load_verifier(args.before)
+        graders = {
+            "before": Grader(backend, EmbeddingCache(None), "", PREVIOUS_PARAMETERS, previous),
+            **graders,
+        }
     scores: dict[str, list[float]] = {}
     batch_s: dict[str, float] = {}
     for name, grader in graders.items():

@@ -93,6 +93,9 @@ def main() -> None:
     parser.add_argument("--set", nargs="+", choices=sorted(SETS), default=sorted(SETS))
     parser.add_argument("--verifier", default="bundled", help="bundled, a path, or a name")
     parser.add_argument("--verbose", action="store_true", help="list every misordered pair")
+    parser.add_argument(
+        "--before", help="the previous release's verifier folder: graded too, as it was released"
+    )
     args = parser.parse_args()
 
     bank = load_bank([ROOT / "knowledge"]).bank
@@ -117,6 +120,17 @@ def main() -> None:
         "similarity": [g.score for g in similarity.grade_many(items)],
         "verified": [g.score for g in verified.grade_many(items)],
     }
+    if args.before:
+        from bench.releases import PREVIOUS_PARAMETERS
+
+        previous = Grader(
+            backend,
+            EmbeddingCache(None),
+            bank.version,
+            PREVIOUS_PARAMETERS,
+            load_verifier(args.before),
+        )
+        systems = {"before": [g.score for g in previous.grade_many(items)], **systems}
     model = backend.model
     answers = model.encode([r["answer"] for r in rows], normalize_embeddings=True)
     references = model.encode([t.reference for t in targets], normalize_embeddings=True)

@@ -278,3 +278,14 @@ def test_the_export_format_follows_the_output_file_and_a_mismatch_is_refused(
         f"error: --format html does not match the extension of {tmp_path / 'y.csv'} (csv)"
     )
     assert not (tmp_path / "y.csv").exists()
+
+
+def test_help_lists_only_the_options_a_command_uses_and_says_what_a_token_may_hold() -> None:
+    """`kb check` listed --model and --verifier; `--token` help named fewer characters than
+    are accepted."""
+    for command in (["kb", "check"], ["kb", "list"]):
+        text = run_cli(*command, "--help").stdout
+        assert "--model" not in text and "--verifier" not in text, command
+    assert "--model" in run_cli("grade", "--help").stdout
+    token_help = " ".join(run_cli("serve", "--help").stdout.split())
+    assert "at least 16 ASCII letters, digits, -, _, . or ~" in token_help
