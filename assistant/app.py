@@ -30,7 +30,7 @@ from assistant.interview.lines import line
 from assistant.interview.recovery import HeldAnswer
 from assistant.knowledge.loader import LoadReport, QuestionSummary
 from assistant.knowledge.models import Lang
-from assistant.knowledge.scheduler import pick_questions
+from assistant.knowledge.scheduler import draw_seed, pick_questions
 from assistant.screens.dialogs import ConfirmDialog, ErrorDialog
 from assistant.screens.interview import InterviewScreen
 from assistant.settings import Settings
@@ -410,7 +410,7 @@ class InterviewApp(App[None]):
             states,
             count=settings.count,
             now=self.now(),
-            seed=settings.seed,
+            seed=settings.seed if settings.seed is not None else draw_seed(states),
             category_filter=None,
             difficulty=None,
         )

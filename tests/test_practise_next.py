@@ -75,3 +75,30 @@ def test_a_question_skipped_today_is_proposed_first(tmp_path: Path) -> None:
 
     assert proposals[0] == "12:weak"
     assert "13:known" not in proposals
+
+
+def test_the_preview_is_what_the_next_session_with_the_same_choices_asks(tmp_path: Path) -> None:
+    """Issue 21.13: "practise next" named one new question and the next session asked another
+    (the preview and the session drew their tie-breaks with different seeds)."""
+    from assistant.knowledge.scheduler import draw_seed, pick_questions
+
+    bank = load_bank([shipped_bank_dir()]).bank
+    questions = sorted(bank.questions.values(), key=lambda q: q.id)
+    with open_store(tmp_path / "s.db") as store:
+        sid = store.start_session(
+            mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
+        )
+        for order, n in enumerate((0, 5, 9), start=1):
+            _answer(store, sid, order, questions[n], 40 + 20 * order, NOW)
+        detail = store.get_session(sid)
+        assert detail is not None
+        states = store.learning_states()
+    for count in (3, 5):
+        summary = summarize(detail, states, candidates=questions, now=NOW, limit=3)
+        preview = [p.question_id for p in summary.practise_next]
+        asked = pick_questions(
+            questions, bank.categories, states, count=count, now=NOW, seed=draw_seed(states)
+        )
+        assert len(preview) == 3 and set(preview) <= {q.id for q in asked}
+    # Each new answer moves the draw: the session after next is not a repeat by construction.
+    assert draw_seed(states) == 3

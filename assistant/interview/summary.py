@@ -7,7 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.knowledge.scheduler import Choosable, LearningState, Need, rank_questions
+from assistant.knowledge.scheduler import (
+    Choosable,
+    LearningState,
+    Need,
+    draw_seed,
+    rank_questions,
+)
 from assistant.store.records import SessionDetail, TurnCounts, TurnRecord, mean_score
 
 
@@ -65,7 +71,8 @@ def summarize(
         by_category[turn.category].append(score)
     ranked = sorted(graded, key=lambda t: (t.score or 0, t.order))
     proposals = (
-        rank_questions(candidates, states, count=limit, now=now, seed=detail.session.id)
+        # The seed the next session draws with (see `draw_seed`): the preview is what it asks.
+        rank_questions(candidates, states, count=limit, now=now, seed=draw_seed(states))
         if now is not None
         else []
     )

@@ -219,6 +219,13 @@ def rank_questions(
     return chosen
 
 
+def draw_seed(states: Mapping[str, LearningState]) -> int:
+    """The tie-break seed of a session started without `--seed`: drawn from the learning state
+    itself (how many answers it holds), so the summary's "practise next", computed from the
+    same state, is what the next session with the same choices asks; each new answer moves it."""
+    return sum(state.attempts for state in states.values())
+
+
 def pick_questions(
     questions: Sequence[_Q],
     categories: Mapping[str, Category],
