@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shlex
 import signal
 import socket
@@ -18,13 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
@@ -121,6 +123,10 @@ class CoachServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(access_middleware(self.options.token))
+        # textual-serve's page loads its font from a font CDN: a request that fails offline and
+        # tells a third party who practises. Its own static folder ships the same font.
+        environment = aiohttp_jinja2.get_env(app)
+        environment.loader = OwnOriginLoader(environment.loader)
         return app
 
     async def on_startup(self, app: web.Application) -> None:
@@ -142,6 +148,32 @@ class CoachServer(Server):
             "config": {"static": {"url": f"{base}/static/"}},
             "application": {"name": self.title},
         }
+
+
+_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.IGNORECASE)
+_OWN_FONT = (
+    "<style>@font-face { font-family: 'Roboto Mono'; "
+    "src: url('{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf'); }</style>"
+)
+
+
+class OwnOriginLoader(jinja2.BaseLoader):
+    """textual-serve's templates, with every reference to another origin replaced by the same
+    file from the server's own static folder (the font), so the page asks nothing of any other
+    host; a template that still names another origin is refused rather than served."""
+
+    def __init__(self, inner: jinja2.BaseLoader | None) -> None:
+        assert inner is not None
+        self.inner = inner
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        source = _FONT_LINK.sub(_OWN_FONT, source)
+        if re.search(r"""(?:href|src)\s*=\s*["']https?://""", source):
+            raise jinja2.TemplateError(f"{template} loads from another origin")
+        return source, filename, uptodate
 
 
 @contextmanager

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Playwright
+    from playwright.sync_api import Browser, Page, Playwright, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium; Playwright's own browser download is never used."""
@@ -70,10 +71,22 @@ def launch_chromium(playwright: Playwright) -> Browser:
     )
 
 
-def open_coach(browser: Browser, url: str) -> Page:
-    """A page on the coach, recording what the app draws; web fonts are not fetched (offline)."""
+def open_coach(browser: Browser, url: str, elsewhere: list[str] | None = None) -> Page:
+    """A page on the coach, recording what the app draws. Every request to another origin is
+    refused (the machine is offline) and, when `elsewhere` is given, recorded there."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.route(re.compile(r"^https://fonts\.(googleapis|gstatic)\.com/"), lambda r: r.abort())
+    own = urlsplit(url)
+
+    def only_own_origin(route: Route) -> None:
+        asked = urlsplit(route.request.url)
+        if asked.netloc == own.netloc or asked.scheme in ("data", "blob"):
+            route.continue_()
+            return
+        if elsewhere is not None:
+            elsewhere.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", only_own_origin)
     page.add_init_script(SCREEN_CAPTURE)
     page.goto(url)
     return page

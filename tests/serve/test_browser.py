@@ -56,11 +56,12 @@ def _loads_torch(pid: int) -> bool:
 def test_a_candidate_answers_in_the_browser_and_the_turn_is_stored(tmp_path: Path) -> None:
     """Open the page with the token, give a name, answer the first question, send it with
     Ctrl+S: the turn is in the database, graded by the server's one model, under that name;
-    the tab's own process never loaded the model."""
+    the tab's own process never loaded the model; the page asked nothing of any other host."""
     with served_coach(tmp_path, ["--token", TOKEN]) as coach, sync_playwright() as playwright:
         assert coach.url.endswith(f"/?token={TOKEN}")
         browser = launch_chromium(playwright)
-        page = open_coach(browser, coach.url)
+        elsewhere: list[str] = []
+        page = open_coach(browser, coach.url, elsewhere)
         wait_for_text(page, "Your name")
         type_keys(page, NAME)
         wait_for_text(page, NAME)  # in the field, shown as typed; only then send Ctrl+S
@@ -80,6 +81,8 @@ def test_a_candidate_answers_in_the_browser_and_the_turn_is_stored(tmp_path: Pat
             page.screenshot(path=str(SCREENSHOT))
         [tab] = tab_processes(coach.process.pid)
         assert not _loads_torch(tab), "the tab loaded its own model"
+        # Nothing left the server's own origin (the page loaded its font from a font CDN).
+        assert elsewhere == []
         browser.close()
 
 
