@@ -11,6 +11,8 @@ Three labelled sets, on different bank questions, by different authors:
 - `fresh` (fresh_answers.jsonl): 10 other questions, written blind to the grader before the
   verifier was trained, with confidently wrong answers of four kinds (reversed relations,
   swapped roles, wrong numbers, negations); never used to choose.
+- `blind` (blind_answers.jsonl): 12 questions in both languages, written after the verifier's
+  training data was fixed, by a writer who never saw the authored corpus; never used to choose.
 Each holds answers at known levels: complete > good > vague > wrong (confidently wrong, reusing
 the right words) > off-topic, plus adversarial answers (restated question, keyword list, "I
 don't know") that must score below the vague answer to the same question in the same language.
@@ -27,6 +29,7 @@ import json
 import statistics
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.grading.backend import load_backend  # noqa: E402
 from assistant.grading.cache import EmbeddingCache  # noqa: E402
+from assistant.grading.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from assistant.grading.pipeline import Grader  # noqa: E402
 from assistant.grading.target import GradingTarget  # noqa: E402
 from assistant.grading.verify import load_verifier  # noqa: E402
@@ -43,6 +47,7 @@ SETS = {
     "labelled": ROOT / "bench/data/labelled_answers.jsonl",
     "heldout": ROOT / "bench/data/heldout_answers.jsonl",
     "fresh": ROOT / "bench/data/fresh_answers.jsonl",
+    "blind": ROOT / "bench/data/blind_answers.jsonl",
 }
 LEVELS = ("complete", "good", "vague", "wrong", "off-topic")
 """Quality levels, best first: each pair must be scored in this order."""
@@ -96,6 +101,9 @@ def main() -> None:
     parser.add_argument(
         "--before", help="the previous release's verifier folder: graded too, as it was released"
     )
+    parser.add_argument(
+        "--premise", choices=("answer", "windows", "spans"), help="what the verifier reads"
+    )
     args = parser.parse_args()
 
     bank = load_bank([ROOT / "knowledge"]).bank
@@ -113,8 +121,11 @@ def main() -> None:
 
     backend = load_backend()
     similarity = Grader(backend, EmbeddingCache(None), bank.version)
+    params = DEFAULT_PARAMETERS
+    if args.premise:
+        params = replace(params, verify_premise=args.premise)
     verified = Grader(
-        backend, EmbeddingCache(None), bank.version, verifier=load_verifier(args.verifier)
+        backend, EmbeddingCache(None), bank.version, params, verifier=load_verifier(args.verifier)
     )
     systems = {
         "similarity": [g.score for g in similarity.grade_many(items)],

@@ -115,7 +115,7 @@ def sentence_windows(text: str, sentences: int = WINDOW_SENTENCES) -> list[str]:
             if part.rstrip().endswith(":"):
                 head = part.strip()
         lead = [head] if head and chunk and chunk[0].strip() != head else []
-        windows.append(" ".join([*lead, *(c.strip() for c in chunk)]))
+        windows.append("\n".join([*lead, *(c.strip() for c in chunk)]))
     return windows
 
 

@@ -130,3 +130,20 @@ def test_a_verifier_that_cannot_load_falls_back_to_similarity_with_a_note(
         Coverage.PARTIAL,
         Coverage.MISSED,
     }
+
+
+def test_windows_keep_a_list_s_head_with_each_of_its_items() -> None:
+    """A list item loses its verb ("datasets in DVC"): the head that carries it goes along."""
+    from assistant.grading.verify import premise_windows, sentence_windows
+
+    answer = (
+        "Pin everything that can vary:\n- code in Git\n- datasets in DVC\n"
+        "- the environment in a Docker image\n- the random seeds\nThen log every run."
+    )
+    windows = sentence_windows(answer)
+    assert len(windows) >= 2
+    assert all(w.startswith("Pin everything that can vary:") for w in windows)
+    assert any("datasets in DVC" in w for w in windows[1:])
+    # Read whole while it fits; in windows past the bound.
+    assert premise_windows(answer, max_words=200) == [answer]
+    assert premise_windows(answer, max_words=10) == windows
