@@ -532,15 +532,19 @@ class InterviewScreen(Screen[int]):
     # --- answers the log could not store yet ---------------------------------------------
 
     def _show_unsaved(self) -> None:
-        """One plain message while answers wait: the log's problem, where they are kept."""
+        """One plain message while answers wait: where they are kept (first: a long problem,
+        such as a server's, must not push the path out of the notice's few lines), what to do,
+        then the log's problem."""
         notice = self.query_one("#unsaved", Static)
         kept = [u for u in self._unsaved if u.in_journal]
-        parts = [self._store_problem] if self._unsaved else []
+        parts = []
         if kept:
             path = journal_path(self.coach.store.path)
             parts.append(line("answers_kept", self.lang, count=len(kept), path=path))
         if self._holding:
-            parts += [self._held_problem, line("answer_held", self.lang)]
+            parts += [line("answer_held", self.lang), self._held_problem]
+        if self._unsaved:
+            parts.append(self._store_problem)
         notice.update(" ".join(parts))
         notice.display = bool(parts)
 

@@ -97,6 +97,15 @@ def answers_in(db: Path) -> list[tuple[str, bool]]:
         return [(answer, bool(graded)) for answer, graded in rows]
 
 
+def visible_notice(app: InterviewApp) -> str:
+    """What can be read of that message on screen: the lines its height shows."""
+    from textual.geometry import Region
+
+    widget = app.screen.query_one("#unsaved", Static)
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "".join(strip.text for strip in lines)
+
+
 def notice(app: InterviewApp) -> str:
     """The interview screen's message about answers not stored yet ('' when hidden)."""
     widget = app.screen.query_one("#unsaved", Static)

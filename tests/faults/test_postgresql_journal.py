@@ -20,7 +20,7 @@ from assistant.settings import DatabaseUrl, Settings, data_dir, shipped_bank_dir
 from assistant.store import open_store
 from assistant.store.journal import AnswerJournal, journal_path
 from tests.fakes import KeywordGrader
-from tests.faults.test_interview_faults import burst, notice, settle
+from tests.faults.test_interview_faults import burst, notice, settle, visible_notice
 from tests.store.postgres_server import PASSWORD, PostgresServer, server_for_tests
 from tests.ui.conftest import FrozenClock
 
@@ -84,6 +84,14 @@ async def test_a_server_stopped_mid_interview_loses_no_answer_and_stores_none_tw
         message = notice(app)
         assert "cannot be reached" in message and url.masked in message
         assert PASSWORD not in message
+
+        # Issue 21.16: at 100x32 the notice was cut before the journal's path.
+        # (Compared without spaces and hyphens: Textual wraps a path too long for one line at a
+        # hyphen, and draws the hyphen as the line break.)
+        def bare(text: str) -> str:
+            return "".join(text.split()).replace("-", "")
+
+        assert bare(str(kept_in)) in bare(visible_notice(app))
         await pilot.press("ctrl+q")
 
     own_server.start()
