@@ -718,7 +718,7 @@ def _direct_interview(args: argparse.Namespace, settings: Settings) -> Choices |
     flags = {name: value for name, value in given.items() if value is not None}
     if not flags:
         return None
-    return command_line_choices(flags, settings.config_dir)
+    return command_line_choices(flags, settings.config_dir, settings.candidate)
 
 
 def _open_log(

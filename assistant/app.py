@@ -332,7 +332,9 @@ class InterviewApp(App[None]):
         """The start screen, with last choices and any unfinished session offered."""
         from assistant.screens.start import StartScreen  # its form's widgets: not for --questions
 
-        choices = self.command_line or start_screen_choices(self.settings.config_dir)
+        choices = self.command_line or start_screen_choices(
+            self.settings.config_dir, self._choices_owner(), inherit=not self.served
+        )
         offer = self._resume_offer(choices.settings.lang) if self.store_ready else None
         screen = StartScreen(
             choices.settings,
@@ -516,10 +518,17 @@ class InterviewApp(App[None]):
         """The choices of the last interview started, or defaults."""
         return load_last_choices(self.settings.config_dir)
 
+    def _choices_owner(self) -> str | None:
+        """Whose remembered choices the start screen shows: the named candidate; in a served tab
+        nobody's until the candidate has typed their name."""
+        if self.served:
+            return self.candidate
+        return self.candidate or self.settings.candidate
+
     def remember_choices(self, settings: InterviewSettings) -> None:
         """Save the choices for next time; failing to save is not worth interrupting."""
         try:
-            save_last_choices(self.settings.config_dir, settings)
+            save_last_choices(self.settings.config_dir, settings, self._choices_owner() or "")
         except OSError as exc:
             self.notify(f"Could not remember choices in {self.settings.config_dir}: {exc}")
 

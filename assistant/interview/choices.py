@@ -62,35 +62,60 @@ class Choices:
         return [n for n in CHOICE_FIELDS if self.source(n) is ChoiceSource.LAST_SESSION]
 
 
-def remembered_choices(config_dir: Path) -> InterviewSettings | None:
-    """The remembered choices, or None when there are none or they are unreadable."""
+def _remembered_file(config_dir: Path) -> dict[str, object]:
+    """The file's choices by candidate. A file from before candidates (one flat set of choices)
+    is the file owner's: it is given to whoever asks on this machine until it is rewritten."""
     try:
         data = json.loads((config_dir / LAST_CHOICES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    by_candidate = data.get("candidates")
+    if isinstance(by_candidate, dict):
+        return by_candidate
+    return {"": data}
+
+
+def remembered_choices(
+    config_dir: Path, candidate: str | None = "", *, inherit: bool = True
+) -> InterviewSettings | None:
+    """The candidate's remembered choices, or None when there are none or they are unreadable.
+    `candidate` None (a served tab whose candidate has not said their name): nobody's. With
+    `inherit`, a candidate with none of their own gets the choices saved before candidates
+    (the machine owner's); a served tab does not."""
+    if candidate is None:
         return None
+    found = _remembered_file(config_dir)
+    data = found.get(candidate, found.get("") if inherit else None)
     return InterviewSettings.from_dict(data) if isinstance(data, dict) else None
 
 
-def load_last_choices(config_dir: Path) -> InterviewSettings:
+def load_last_choices(config_dir: Path, candidate: str | None = "") -> InterviewSettings:
     """The remembered choices, or defaults when there are none or they are unreadable."""
-    return remembered_choices(config_dir) or InterviewSettings()
+    return remembered_choices(config_dir, candidate) or InterviewSettings()
 
 
-def start_screen_choices(config_dir: Path) -> Choices:
-    """What the start screen offers with no flags: the last session's choices, or defaults."""
-    remembered = remembered_choices(config_dir)
+def start_screen_choices(
+    config_dir: Path, candidate: str | None = "", *, inherit: bool = True
+) -> Choices:
+    """What the start screen offers with no flags: the candidate's last session's choices, or
+    defaults (always, for a served tab whose candidate is not named yet)."""
+    remembered = remembered_choices(config_dir, candidate, inherit=inherit)
     if remembered is None:
         return Choices()
     return Choices(remembered, dict.fromkeys(CHOICE_FIELDS, ChoiceSource.LAST_SESSION))
 
 
-def command_line_choices(given: Mapping[str, object], config_dir: Path) -> Choices:
+def command_line_choices(
+    given: Mapping[str, object], config_dir: Path, candidate: str = ""
+) -> Choices:
     """The interview the flags ask for: flags win; KEPT_UNDER_FLAGS come from the last session
     when remembered; everything else is the default.
 
     `given` maps InterviewSettings field names to the values of the flags given (and only them).
     """
-    remembered = remembered_choices(config_dir)
+    remembered = remembered_choices(config_dir, candidate)
     default = InterviewSettings()
     values: dict[str, object] = {}
     sources: dict[str, ChoiceSource] = {}
@@ -131,8 +156,11 @@ def note_kept_choices(choices: Choices) -> str | None:
     )
 
 
-def save_last_choices(config_dir: Path, settings: InterviewSettings) -> None:
-    """Remember the choices (without the seed, which is meant for one run); raises OSError."""
+def save_last_choices(config_dir: Path, settings: InterviewSettings, candidate: str = "") -> None:
+    """Remember the candidate's choices (without the seed, which is meant for one run), beside
+    the other candidates'; raises OSError."""
     config_dir.mkdir(parents=True, exist_ok=True)
-    data = {**settings.to_dict(), "seed": None}
-    (config_dir / LAST_CHOICES).write_text(json.dumps(data), encoding="utf-8")
+    by_candidate = {k: v for k, v in _remembered_file(config_dir).items() if k}
+    by_candidate[candidate] = {**settings.to_dict(), "seed": None}
+    text = json.dumps({"candidates": by_candidate})
+    (config_dir / LAST_CHOICES).write_text(text, encoding="utf-8")

@@ -191,3 +191,34 @@ async def test_a_served_tab_grades_only_its_named_candidates_old_answers(
         assert store.candidate == "ada"
         assert grade_of(adas) is not None
         assert grade_of(servers) is None
+
+
+async def test_remembered_choices_are_each_candidate_s_own(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    """Issue 21.15: a served start screen showed the previous user's choices as "(last
+    session)"."""
+    from assistant.interview.choices import remembered_choices, save_last_choices
+    from assistant.interview.flow import InterviewSettings, Mode
+
+    config = Settings.from_env(db=tmp_path / "sessions.db").config_dir
+    save_last_choices(config, InterviewSettings(lang="fr", mode=Mode.MOCK, count=7), "owner")
+    app = _app(store, tmp_path, served=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        start = app.screen
+        assert isinstance(start, StartScreen)
+        assert "(last session)" not in " ".join(
+            str(label.render()) for label in start.query("Label")
+        )
+        assert start.choice.lang == "en" and start.choice.count != 7
+        await pilot.press(*"ada")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+    # Ada's choices are hers; the owner's are still the owner's.
+    ada = remembered_choices(config, "ada", inherit=False)
+    owner = remembered_choices(config, "owner", inherit=False)
+    assert ada is not None and ada.lang == "en"
+    assert owner is not None and (owner.lang, owner.count) == ("fr", 7)
+    assert remembered_choices(config, "bob", inherit=False) is None

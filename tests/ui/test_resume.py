@@ -86,7 +86,9 @@ async def leave_mid_interview(
         now.at += timedelta(seconds=95)
         await send(pilot, "Drift is when the data the model sees in production changes.")
     # The next start shows the start screen in English, practice mode.
-    save_last_choices(settings.config_dir, InterviewSettings(lang="en", mode=Mode.PRACTICE))
+    save_last_choices(
+        settings.config_dir, InterviewSettings(lang="en", mode=Mode.PRACTICE), settings.candidate
+    )
     return plan
 
 
