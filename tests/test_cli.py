@@ -157,12 +157,12 @@ def test_grade_command_with_a_missing_model_says_what_was_tried(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
-def test_export_last_session_as_json_through_the_console_script(tmp_path: Path) -> None:
+def one_answer_log(db: Path, answer: str) -> Path:
+    """A session log at `db` holding one session with one answer."""
     from datetime import UTC, datetime
 
     from assistant.store import open_store
 
-    db = tmp_path / "s.db"
     with open_store(db) as store:
         sid = store.start_session(
             mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
@@ -175,10 +175,15 @@ def test_export_last_session_as_json_through_the_console_script(tmp_path: Path) 
             question_text="Why?",
             reference_answer="Because.",
             category="fundamentals",
-            answer="<b>[bold]as typed",
+            answer=answer,
             shown_at=when,
             submitted_at=when,
         )
+    return db
+
+
+def test_export_last_session_as_json_through_the_console_script(tmp_path: Path) -> None:
+    db = one_answer_log(tmp_path / "s.db", "<b>[bold]as typed")
     result = run_cli("export", "--last", "--format", "json", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert "<b>[bold]as typed" in json.loads(result.stdout).__repr__()
@@ -244,27 +249,7 @@ def test_the_export_format_follows_the_output_file_and_a_mismatch_is_refused(
     tmp_path: Path,
 ) -> None:
     """`export --last -o x.html` without --format wrote Markdown into x.html."""
-    db = tmp_path / "sessions.db"
-    from assistant.store import open_store
-
-    with open_store(db) as store:
-        sid = store.start_session(
-            mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
-        )
-        from datetime import UTC, datetime
-
-        when = datetime(2026, 1, 2, tzinfo=UTC)
-        store.record_turn(
-            sid,
-            order=1,
-            question_id="q",
-            question_text="Why?",
-            reference_answer="Because.",
-            category="fundamentals",
-            answer="kept answer",
-            shown_at=when,
-            submitted_at=when,
-        )
+    db = one_answer_log(tmp_path / "sessions.db", "kept answer")
     html, csv_file = tmp_path / "x.html", tmp_path / "x.csv"
     assert run_cli("export", "--last", "--db", str(db), "-o", str(html)).returncode == 0
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

@@ -447,6 +447,21 @@ def _fill(disk: Path, db: Path) -> Path:
     return filler
 
 
+async def _held_and_quit(disk: Path, bank_report: LoadReport, answer: str) -> InterviewApp:
+    """A mock interview on `disk`, filled once it has started; `answer` held, then quit."""
+    db = disk / "sessions.db"
+    store = open_store(db, busy_timeout=SHORT_WAIT)
+    app = build_app(db, bank_report, store, count=3, seed=4, mode=Mode.MOCK)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(app, pilot)
+            _fill(disk, db)
+            await _quit_while_held(app, pilot, answer)
+    finally:
+        store.close()
+    return app
+
+
 async def _quit_while_held(app: InterviewApp, pilot: object, answer: str) -> None:
     """Hold `answer` (the disk is full), Ctrl+Q: asked; Stay keeps it; Ctrl+Q, y: quits."""
     burst(app, answer, "ctrl+s")
@@ -476,17 +491,8 @@ async def test_quitting_while_an_answer_is_held_asks_then_writes_it_to_a_recover
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    db = small_disk / "sessions.db"
-    store = open_store(db, busy_timeout=SHORT_WAIT)
-    app = build_app(db, bank_report, store, count=3, seed=4, mode=Mode.MOCK)
     answer = "Held answer: «exact» text, kept as typed."
-    try:
-        async with app.run_test(size=(100, 32)) as pilot:
-            await settle(app, pilot)
-            _fill(small_disk, db)
-            await _quit_while_held(app, pilot, answer)
-    finally:
-        store.close()
+    app = await _held_and_quit(small_disk, bank_report, answer)
     assert app.return_code == 1
     [recovery] = list(home.glob("mock-interview-unsaved-*.txt"))
     assert answer in recovery.read_text(encoding="utf-8")
@@ -508,17 +514,8 @@ async def test_with_no_writable_folder_the_held_answer_is_printed_after_quitting
     import assistant.interview.recovery as recovery
 
     monkeypatch.setattr(recovery, "recovery_places", lambda: [small_disk])
-    db = small_disk / "sessions.db"
-    store = open_store(db, busy_timeout=SHORT_WAIT)
-    app = build_app(db, bank_report, store, count=3, seed=4, mode=Mode.MOCK)
     answer = "Nothing can be written: print me."
-    try:
-        async with app.run_test(size=(100, 32)) as pilot:
-            await settle(app, pilot)
-            _fill(small_disk, db)
-            await _quit_while_held(app, pilot, answer)
-    finally:
-        store.close()
+    app = await _held_and_quit(small_disk, bank_report, answer)
     assert app.return_code == 1
     printed = " ".join(capsys.readouterr().err.split())
     assert printed.startswith("No folder could be written") and answer in printed
