@@ -18,6 +18,7 @@ from assistant.grading.feedback import (
     verdict_label,
 )
 from assistant.grading.grade import Coverage, Grade
+from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.interview.lines import line
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang, Pitfall
@@ -52,9 +53,31 @@ def feedback_renderable(grade: Grade, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
+SHOWN_CHARS = DEFAULT_PARAMETERS.max_graded_chars
+"""An answer is shown up to this many characters, as much as is graded (about 3,000 words: far
+past any spoken answer); the rest of a huge paste is kept in the log: laying a megabyte out
+froze the screen for seconds."""
+
+
+def _rest_note(answer: str) -> Text:
+    """What is not shown of a very long answer ("" when it is shown whole)."""
+    if len(answer) <= SHOWN_CHARS:
+        return Text("")
+    more = len(answer) - SHOWN_CHARS
+    return Text(f"\n… +{more:,} characters, kept in full in the log", style="dim italic")
+
+
+def answer_text(answer: str) -> Text:
+    """The candidate's answer as typed (acting characters made visible), up to SHOWN_CHARS."""
+    return Text(visible(answer[:SHOWN_CHARS])) + _rest_note(answer)
+
+
 def highlighted_answer(answer: str, grade: Grade | None) -> Text:
     """The answer as typed (acting characters made visible), each evidence span underlined in
-    its key point's colour; where spans overlap, a contradiction wins, then coverage."""
+    its key point's colour; where spans overlap, a contradiction wins, then coverage. Up to
+    SHOWN_CHARS, like `answer_text`."""
+    rest = _rest_note(answer)
+    answer = answer[:SHOWN_CHARS]
     rank = {Coverage.PARTIAL: 1, Coverage.COVERED: 2, Coverage.CONTRADICTED: 3}
     style_at: dict[int, Coverage] = {}
     bounds = {0, len(answer)}
@@ -62,7 +85,8 @@ def highlighted_answer(answer: str, grade: Grade | None) -> Text:
         if result.span is None or result.status not in rank:
             continue
         start, end = result.span
-        if not 0 <= start < end <= len(answer):
+        end = min(end, len(answer))
+        if not 0 <= start < end:
             continue
         bounds.update((start, end))
         for i in range(start, end):
@@ -74,7 +98,7 @@ def highlighted_answer(answer: str, grade: Grade | None) -> Text:
         status = style_at.get(start)
         style = f"underline {COVERAGE_MARKS[status][1]}" if status is not None else ""
         text.append(visible(answer[start:end]), style=style)
-    return text
+    return text + rest
 
 
 def pitfalls_renderable(pitfalls: Sequence[Pitfall], lang: Lang) -> Text:
@@ -113,7 +137,7 @@ class Transcript(VerticalScroll):
 
     def candidate(self, text: str) -> TranscriptEntry:
         """The candidate's answer as typed; a control character shows as a symbol, never acts."""
-        return self._add(Text(visible(text)), "candidate")
+        return self._add(answer_text(text), "candidate")
 
     def highlight(self, entry: TranscriptEntry, answer: str, grade: Grade) -> None:
         """Underline, in the candidate's answer, the spans that decided each key point."""

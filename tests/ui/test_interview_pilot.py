@@ -416,3 +416,23 @@ async def test_interview_footer_is_in_the_interview_language(make_test_app: AppF
         labels = footer_labels(app)
         assert labels[:2] == ["Envoyer", "Indice"]
         assert "Submit" not in labels and "Quit" not in labels
+
+
+async def test_a_megabyte_paste_is_stored_whole_and_shown_up_to_what_is_graded(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    """Issue 21.6: a 1 MB paste was laid out whole in the transcript (seconds of a frozen
+    screen before it was stored)."""
+    from assistant.widgets.transcript import SHOWN_CHARS
+
+    app = make_test_app(InterviewSettings(count=2, seed=6, mode=Mode.MOCK))
+    paste = ("The live data shifts, so accuracy drops; we watch it. " * 20_000)[:1_000_000]
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await type_and_submit(app, pilot, paste)
+        answers = [m for m in app.screen.query(TranscriptEntry) if m.has_class("candidate")]
+        shown = str(answers[0].render())
+        assert shown.startswith(paste[:SHOWN_CHARS])
+        assert shown.endswith(f"+{1_000_000 - SHOWN_CHARS:,} characters, kept in full in the log")
+    detail = store.get_session(store.list_sessions()[0].id)
+    assert detail is not None and detail.turns[0].answer == paste
