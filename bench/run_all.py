@@ -12,12 +12,14 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 SCRIPTS = [
+    "grading_corpus.py",
     "grading_quality.py",
     "grading_speed.py",
     "grading_beetle.py",
     "grading_mohler.py",
     "startup.py",
     "quit.py",
+    "paste.py",
     "large_pack.py",
     "export_all.py",
     "store_load.py",
