@@ -65,6 +65,7 @@ from assistant.screens.cohort import label as cohort_label
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
 from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
+from assistant.widgets.keys_in_order import OrderedInput
 from assistant.widgets.transcript import (
     feedback_renderable,
     highlighted_answer,
@@ -526,7 +527,7 @@ class ReviewScreen(Screen[None]):
                         id="category-filter",
                         compact=True,
                     )
-                    yield Input(
+                    yield OrderedInput(
                         placeholder=label("date_filter", lang),
                         restrict=r"[0-9-]*",
                         max_length=10,

@@ -20,6 +20,7 @@ from assistant.interview.flow import InterviewSettings, Mode
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
 from assistant.screens.bindings import relabel_bindings
+from assistant.widgets.keys_in_order import OrderedInput
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp
@@ -120,7 +121,7 @@ class StartScreen(Screen[StartChoice]):
             with Vertical(id="form-left"):
                 if self.ask_name:
                     yield Label(line("candidate_name", lang), id="candidate-label", markup=False)
-                    yield Input(
+                    yield OrderedInput(
                         self.candidate_name,
                         placeholder=line("candidate_name", lang),
                         max_length=MAX_NAME_LENGTH,
@@ -141,7 +142,7 @@ class StartScreen(Screen[StartChoice]):
                     id="difficulty",
                 )
                 yield self._choice_label("count", "questions")
-                yield Input(str(self.choice.count), type="integer", id="count")
+                yield OrderedInput(str(self.choice.count), type="integer", id="count")
                 yield self._choice_label("lang", "language")
                 yield Select(
                     [("English", "en"), ("Français", "fr")],

@@ -8,8 +8,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from assistant.widgets.keys_in_order import KeysInOrder
 
-class AnswerEditor(TextArea):
+
+class AnswerEditor(KeysInOrder, TextArea):
     """A TextArea that posts `Submitted` with its text on Ctrl+S (or Ctrl+Enter where sent).
 
     Submitting hands the text over: the editor is emptied in the same step, so keys typed after

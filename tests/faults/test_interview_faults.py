@@ -520,3 +520,44 @@ async def test_with_no_writable_folder_the_held_answer_is_printed_after_quitting
     printed = " ".join(capsys.readouterr().err.split())
     assert printed.startswith("No folder could be written") and answer in printed
     assert not list(small_disk.glob("mock-interview-unsaved-*"))
+
+
+def _send_at_once(app: InterviewApp, keys: list[str]) -> None:
+    """Queue named keys (a character, or a key name such as backspace) all at once."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def test_editing_keys_sent_at_once_keep_their_place(
+    tmp_path: Path, bank_report: LoadReport
+) -> None:
+    """Issue 21.5: "abc", Backspace, Backspace, "q" sent at once gave "ab" (Textual ran the
+    Backspace bindings after the "q" behind them); End, Backspace x2, "3" in the start
+    screen's number field left it empty."""
+    from textual.widgets import Input
+
+    from assistant.screens.start import StartScreen
+
+    app = build_app(tmp_path / "keys.db", bank_report)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartScreen)
+        count = app.screen.query_one("#count", Input)
+        count.focus()
+        await pilot.pause()
+        _send_at_once(app, ["end", "backspace", "backspace", "3"])
+        await pilot.pause()
+        await pilot.pause()
+        assert count.value == "3"
+    interview = build_app(tmp_path / "keys2.db", bank_report, count=2, seed=4, mode=Mode.MOCK)
+    async with interview.run_test(size=(100, 32)) as pilot:
+        await settle(interview, pilot)
+        editor = interview.screen.query_one(AnswerEditor)
+        _send_at_once(interview, ["a", "b", "c", "backspace", "backspace", "q", "left", "x"])
+        await pilot.pause()
+        await pilot.pause()
+        assert editor.text == "axq"
