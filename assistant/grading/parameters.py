@@ -13,7 +13,9 @@ class ScoringParameters:
     `bench/data/labelled_answers.jsonl` (ordering between quality levels, adversarial answers
     below vague ones) and on assignments 1-6 of the Mohler data. The verifier fields were chosen
     on the same labelled set and on Beetle's `train` split; the held-out sets (`heldout_answers`,
-    `fresh_answers`, Beetle's unseen questions) were never used to choose any of them.
+    `fresh_answers`, `blind_answers`, Beetle's unseen questions) were never used to choose any.
+    `bench/fit_scoring.py` fits the score fields on the authored corpus instead, for a verifier
+    trained on it (README, "What was tried").
     """
 
     max_graded_words: int = 3000
@@ -36,9 +38,11 @@ class ScoringParameters:
     wrong below vague 9 vs 7 of 17; Mohler assignments 1-6 r 0.489 vs 0.486; Beetle train AUC
     0.896 vs 0.893) with a third fewer pairs through the cross-encoder; 1 loses (0.853, 6)."""
     verify_premise: str = "spans"
-    """`verify`: what the verifier reads against each key point: "answer" (the whole graded
-    answer; in windows past `premise_max_words`), "windows" (a few sentences at a time, each
-    with its list head) or "spans" (the candidates `align` proposed)."""
+    """`verify`: what the verifier reads against each key point: "spans" (the candidates `align`
+    proposed, what the shipped verifier was trained on: short statements), "answer" (the whole
+    graded answer; in windows past `premise_max_words`) or "windows" (a few sentences at a
+    time, each with its list head), for a verifier trained on whole answers (`make verifier`
+    builds one from the authored corpus; README, "What was tried")."""
     premise_max_words: int = 200
     """`verify`: the longest answer read whole (about 290 word pieces, with room for the key
     point in the verifier's 320)."""
