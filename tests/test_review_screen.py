@@ -117,6 +117,25 @@ async def test_sorts_by_key_and_reverses(app: InterviewApp, session_ids: list[in
         assert [r[4] for r in table_rows(screen.sessions_table)] == ["—", "—", "18", "55", "68"]
 
 
+async def test_sorting_moves_no_column(app: InterviewApp, session_ids: list[int]) -> None:
+    """Issue 21.17: the sort arrow widened its column and shifted the ones after it."""
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot)
+        table = screen.sessions_table
+
+        def widths() -> list[int]:
+            return [table.columns[key].get_render_width(table) for key in table.columns]
+
+        first = widths()
+        for _ in range(len(first)):
+            await pilot.press("s")
+            await pilot.pause()
+            assert widths() == first
+        await pilot.press("r")
+        await pilot.pause()
+        assert widths() == first
+
+
 async def test_clicking_a_header_sorts_by_it_and_again_reverses(
     app: InterviewApp, session_ids: list[int]
 ) -> None:

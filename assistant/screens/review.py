@@ -599,13 +599,15 @@ class ReviewScreen(Screen[None]):
         keep = self.highlighted_session_id()
         table.clear(columns=True)
         for column in SESSION_COLUMNS:
-            title = label(column.key, self.lang)
+            name = label(column.key, self.lang)
+            title = name
             if column.key == self.sort_key:
                 title += " ▼" if self.sort_descending else " ▲"
             table.add_column(
                 Text(title, justify="right" if column.right else "left"),
                 key=column.key,
-                width=max(column.width, len(title)),
+                # Room for the sort arrow in every column, so sorting moves no column.
+                width=max(column.width, len(name) + 2),
             )
         shown = self.shown_sessions()
         for summary in shown:
