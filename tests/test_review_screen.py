@@ -266,6 +266,7 @@ async def test_progress_charts_categories_and_lists_weak_questions(
         assert rows[0][0].startswith("What is model drift")
         assert rows[0][2:] == ["2", "30", "30"]
         assert [r[0] for r in rows if "MLOps, and why" in r[0]] == []  # 81 last time: not weak
+        assert all(weak.columns["category"].width >= len(r[1]) for r in rows)
         chart = on_screen(screen.query_one("#progress-chart"))
         assert "Average score per category (by day)" in chart
         assert "2025-03-01" in chart and "2025-03-10" in chart
@@ -273,6 +274,40 @@ async def test_progress_charts_categories_and_lists_weak_questions(
         # In interview order; the technical question was skipped (0), still a point.
         assert legend.index("Fundamentals") < legend.index("Technical") < legend.index("Cloud")
         assert "Behavioural" in legend
+
+
+async def test_a_weak_question_s_category_is_shown_whole(
+    app: InterviewApp, store: SessionStore, session_ids: list[int]
+) -> None:
+    """Issue 21.17: "Cloud & infrastructure" was cut to "Cloud & infras" in the Progress tab."""
+    from datetime import UTC, datetime
+
+    from tests.store.conftest import make_grade
+
+    sid = store.start_session(
+        mode="practice", lang="en", settings={}, model_id="m", bank_version="b"
+    )
+    when = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
+    store.record_turn(
+        sid,
+        order=1,
+        question_id="cloud-cost-management",
+        question_text="Cloud costs?",
+        reference_answer="r",
+        category="cloud",
+        answer="Spot instances.",
+        grade=make_grade(20),
+        shown_at=when,
+        submitted_at=when,
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        weak: DataTable[Any] = screen.query_one("#weak-questions", DataTable)
+        [cloud] = [r for r in table_rows(weak) if r[1].startswith("Cloud")]
+        assert cloud[1] == "Cloud & infrastructure"
+        assert weak.columns["category"].width >= len("Cloud & infrastructure")
 
 
 async def test_delete_asks_first_and_cancel_keeps_the_session(

@@ -756,14 +756,20 @@ class ReviewScreen(Screen[None]):
         table.clear(columns=True)
         title.update(label("weak_title" if weak else "no_weak", lang, bar=WEAK_BELOW))
         table.display = bool(weak)
-        table.add_column(label("question", lang), key="question", width=38)
-        table.add_column(label("category", lang), key="category", width=14)
-        for key in ("tries", "last", "best"):
-            table.add_column(Text(label(key, lang), justify="right"), key=key, width=5)
+        rows = []
         for w in weak:
             question = bank.get(w.question_id)
             text = question.question.get(lang) if question else w.question_id
             category = bank.category_title(question.category, lang) if question else ""
+            rows.append((w, text, category))
+        # The category column fits its longest title ("Cloud & infrastructure" was cut at 14);
+        # the question, which ends in an ellipsis when long, gives up the room.
+        category_width = max([len(label("category", lang)), *(len(c) for _, _, c in rows)])
+        table.add_column(label("question", lang), key="question", width=52 - category_width)
+        table.add_column(label("category", lang), key="category", width=category_width)
+        for key in ("tries", "last", "best"):
+            table.add_column(Text(label(key, lang), justify="right"), key=key, width=5)
+        for w, text, category in rows:
             table.add_row(
                 Text(text, overflow="ellipsis", no_wrap=True),
                 Text(category),
