@@ -310,15 +310,19 @@ a span against a key point, not the world: a key point that is itself wrong is n
 
 
 def write_card(out: Path) -> None:
-    """MODEL_CARD.md beside the weights, from training.json (the card of its recipe)."""
+    """MODEL_CARD.md beside the weights, from training.json, in the card of its recipe."""
     info = json.loads((out / "training.json").read_text(encoding="utf-8"))
-    if info.get("recipe", "public") == "public":
-        write_public_card(out, info)
-        return
+    public = info.get("recipe", "public") == "public"
     counts = info.get("pairs_by_source", {})
     semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
-    lines = ["| slice | accuracy | contradiction P / R | pairs |", "|---|---|---|---|"]
+    if public:
+        lines = ["| slice | accuracy | pairs |", "|---|---|---|"]
+    else:
+        lines = ["| slice | accuracy | contradiction P / R | pairs |", "|---|---|---|---|"]
     for name, value in info["validation"].items():
+        if public:
+            lines.append(f"| {name} | {value['accuracy']:.3f} | {value['n']} |")
+            continue
         pr = (
             f"{value['contradiction_precision']:.3f} / {value['contradiction_recall']:.3f}"
             if "contradiction_precision" in value
@@ -327,31 +331,16 @@ def write_card(out: Path) -> None:
         lines.append(f"| {name} | {value['accuracy']:.3f} | {pr} | {value['n']} |")
     lines.append("")
     lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
-    size = (out / "adapter_model.safetensors").stat().st_size // 1024
-    card = CARD.format(
-        size_kb=size,
-        n_general=counts.get("authored-general", 0),
-        n_bank=counts.get("authored-bank", 0),
-        n_extra=counts.get("authored-extra", 0),
-        n_snli_train=counts.get("snli-train", 0),
-        corpus_repeat=info.get("corpus_repeat", 1),
-        excluded=(
-            " Answer kinds left out: "
-            + ", ".join(info["exclude_kinds"])
-            + " (they were written after this adapter was trained; rebuild with "
-            "`--exclude-kinds " + " ".join(info["exclude_kinds"]) + "` to reproduce it)."
-            if info.get("exclude_kinds")
-            else ""
-        ),
-        nli_sample=info.get("nli_sample", "?"),
-        n_snli=counts.get("snli", "?"),
-        n_cad=counts.get("cad", "?"),
-        n_mnli=counts.get("mnli", "?"),
-        n_semeval=semeval or "?",
-        n_rte=counts.get("rte3-fr", "?"),
-        n_daccord=counts.get("daccord", "?"),
-        validation="\n".join(lines),
-        targets=", ".join(info["targets"]),
+    fields = {
+        "size_kb": (out / "adapter_model.safetensors").stat().st_size // 1024,
+        "n_snli": counts.get("snli", "?"),
+        "n_cad": counts.get("cad", "?"),
+        "n_mnli": counts.get("mnli", "?"),
+        "n_semeval": semeval or "?",
+        "n_rte": counts.get("rte3-fr", "?"),
+        "n_daccord": counts.get("daccord", "?"),
+        "validation": "\n".join(lines),
+        "targets": ", ".join(info["targets"]),
         **{
             k: info[k]
             for k in (
@@ -368,50 +357,26 @@ def write_card(out: Path) -> None:
                 "minutes",
             )
         },
-    )
-    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
-    readme = out / "README.md"  # peft writes a template card of its own: ours replaces it
-    if readme.exists():
-        readme.unlink()
-
-
-def write_public_card(out: Path, info: dict) -> None:
-    """The card of an adapter trained on the public sets alone (`--recipe public`)."""
-    counts = info.get("pairs_by_source", {})
-    semeval = counts.get("semeval-beetle", 0) + counts.get("semeval-sciEntsBank", 0)
-    lines = ["| slice | accuracy | pairs |", "|---|---|---|"]
-    for name, value in info["validation"].items():
-        lines.append(f"| {name} | {value['accuracy']:.3f} | {value['n']} |")
-    lines.append("")
-    lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
-    size = (out / "adapter_model.safetensors").stat().st_size // 1024
-    card = CARD_PUBLIC.format(
-        size_kb=size,
-        n_snli=counts.get("snli", "?"),
-        n_cad=counts.get("cad", "?"),
-        n_mnli=counts.get("mnli", "?"),
-        n_semeval=semeval or "?",
-        n_rte=counts.get("rte3-fr", "?"),
-        n_daccord=counts.get("daccord", "?"),
-        validation="\n".join(lines),
-        targets=", ".join(info["targets"]),
-        **{
-            k: info[k]
-            for k in (
-                "fr_repeat",
-                "rank",
-                "alpha",
-                "lr",
-                "batch",
-                "max_length",
-                "epochs",
-                "steps",
-                "seed",
-                "torch",
-                "minutes",
-            )
-        },
-    )
+    }
+    if not public:
+        excluded = info.get("exclude_kinds")
+        fields |= {
+            "n_general": counts.get("authored-general", 0),
+            "n_bank": counts.get("authored-bank", 0),
+            "n_extra": counts.get("authored-extra", 0),
+            "n_snli_train": counts.get("snli-train", 0),
+            "corpus_repeat": info.get("corpus_repeat", 1),
+            "nli_sample": info.get("nli_sample", "?"),
+            "excluded": (
+                " Answer kinds left out: "
+                + ", ".join(excluded)
+                + " (they were written after this adapter was trained; rebuild with "
+                "`--exclude-kinds " + " ".join(excluded) + "` to reproduce it)."
+                if excluded
+                else ""
+            ),
+        }
+    card = (CARD_PUBLIC if public else CARD).format(**fields)
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     readme = out / "README.md"  # peft writes a template card of its own: ours replaces it
     if readme.exists():
