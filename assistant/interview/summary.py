@@ -14,7 +14,7 @@ from assistant.knowledge.scheduler import (
     draw_seed,
     rank_questions,
 )
-from assistant.store.records import SessionDetail, TurnCounts, TurnRecord, mean_score
+from assistant.store.records import SessionDetail, TurnCounts, TurnRecord, final_turns, mean_score
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,7 @@ def summarize(
     due or weak questions first, never-asked ones mixed in. Without `now` nothing is proposed.
     """
     # A question skipped and asked again later in the session counts once, by its last answer.
-    last_turn = {t.question_id: t for t in detail.turns if t.follow_up_of is None}
-    main = sorted(last_turn.values(), key=lambda t: t.order)
+    main = sorted(final_turns(detail.turns), key=lambda t: t.order)
     graded = [t for t in main if t.grade is not None]
     skipped = [t for t in main if t.skipped]
     scored: list[tuple[TurnRecord, int]] = [(t, t.grade.score) for t in graded if t.grade]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from assistant.grading.grade import Grade, Verdict
 
@@ -72,23 +72,32 @@ def count_turns(turns: Iterable[CountedTurn]) -> TurnCounts:
     )
 
 
-def final_scores(turns: Iterable[CountedTurn]) -> list[int]:
-    """Each main question's score by its last turn, in the order asked: a question skipped and
-    answered later counts once, by its answer; a skip left as it is counts 0; an answer not
-    graded yet, and follow-ups, are left out. The one average every screen and report shows is
-    the mean of these."""
-    last: dict[str, CountedTurn] = {}
+CountedT = TypeVar("CountedT", bound=CountedTurn)
+
+
+def final_turns(turns: Iterable[CountedT]) -> list[CountedT]:
+    """Each main question's last turn in one session, in the order of those final states: a
+    question skipped and answered later is its answer; follow-ups are left out."""
+    last: dict[str, CountedT] = {}
     for turn in turns:
         if turn.follow_up_of is None:
             last.pop(turn.question_id, None)  # re-inserted: the order of its final state
             last[turn.question_id] = turn
-    scores = []
-    for turn in last.values():
-        if turn.score is not None:
-            scores.append(turn.score)
-        elif turn.skipped:
-            scores.append(0)
-    return scores
+    return list(last.values())
+
+
+def final_score(turn: CountedTurn) -> int | None:
+    """What a question's final turn counts for: its score, 0 for a skip left as it is, None for
+    an answer not graded yet."""
+    if turn.score is not None:
+        return turn.score
+    return 0 if turn.skipped else None
+
+
+def final_scores(turns: Iterable[CountedTurn]) -> list[int]:
+    """Each main question's score by its last turn, in the order asked (see `final_turns` and
+    `final_score`). The one average every screen and report shows is the mean of these."""
+    return [v for v in map(final_score, final_turns(turns)) if v is not None]
 
 
 def mean_score(turns: Iterable[CountedTurn]) -> float | None:

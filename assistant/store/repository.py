@@ -51,6 +51,8 @@ from assistant.store.records import (
     TurnCounts,
     TurnRecord,
     count_turns,
+    final_score,
+    final_turns,
     mean_score,
 )
 from assistant.store.tables import InterviewSession, Mentor, QuestionState, Turn
@@ -69,19 +71,43 @@ _FINAL_MAIN_TURNS = (
 """Every main turn, in the order asked, for `_final_scores` (more columns may be added)."""
 
 
+@dataclass(frozen=True)
+class _MainRow:
+    """A row of `_FINAL_MAIN_TURNS` as counting reads a turn (a `records.CountedTurn`)."""
+
+    row: tuple[Any, ...]
+
+    @property
+    def question_id(self) -> str:
+        return str(self.row[1])
+
+    @property
+    def follow_up_of(self) -> int | None:
+        return None  # main turns only
+
+    @property
+    def skipped(self) -> bool:
+        return bool(self.row[3])
+
+    @property
+    def score(self) -> int | None:
+        return cast(int | None, self.row[4])
+
+
 def _final_scores(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
     """(session, question, category, score, *extra columns) of each main question by its last
-    turn in its session: a skip answered later counts once, by the answer; a skip left as it is
-    counts 0; an answer not graded yet is left out (as `records.final_scores`)."""
-    last: dict[tuple[Any, Any], Any] = {}
+    turn in its session, counted as `records.final_scores` counts (an answer not graded yet is
+    left out)."""
+    by_session: defaultdict[Any, list[_MainRow]] = defaultdict(list)
     for row in rows:
-        last[(row[0], row[1])] = row
+        by_session[row[0]].append(_MainRow(tuple(row)))
     out = []
-    for row in last.values():
-        sid, qid, category, skipped, score, *extra = row
-        value = score if score is not None else (0 if skipped else None)
-        if value is not None:
-            out.append((sid, qid, category, value, *extra))
+    for turns in by_session.values():
+        for turn in final_turns(turns):
+            value = final_score(turn)
+            if value is not None:
+                sid, qid, category, _, _, *extra = turn.row
+                out.append((sid, qid, category, value, *extra))
     return out
 
 
