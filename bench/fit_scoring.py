@@ -36,7 +36,7 @@ from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters  
 from assistant.grading.score import score  # noqa: E402
 from assistant.grading.screen import screen  # noqa: E402
 from assistant.grading.verify import load_verifier, verify_many  # noqa: E402
-from bench.grading_corpus import LABEL_OF, correlations, target_of  # noqa: E402
+from bench.grading_corpus import LABEL_OF, judge, target_of  # noqa: E402
 
 GRID = {
     "verified_weight_key_points": (0.75, 0.85, 0.95),
@@ -65,33 +65,20 @@ def stage_outputs(items: list[Item], aligner: Aligner, verifier: object, params:
 
 
 def evaluate(items: list[Item], outputs: list, params: ScoringParameters) -> dict[str, float]:
-    """Pearson with the examiner, three-way accuracy, contradiction precision and recall."""
-    truth_scores, ours, right, total, tp, flagged, gold = [], [], 0, 0, 0, 0, 0
-    n = 0
-    for item in items:
-        for answer in item.answers:
-            s, seg, a, v = outputs[n]
-            n += 1
-            scoring = score(s, a, v, params)
-            grade = explain(s, seg, scoring, params=params)
-            truth_scores.append(answer.score)
-            ours.append(grade.score)
-            for point, result in zip(item.key_points, grade.key_points, strict=True):
-                truth, guess = answer.labels[point.id], LABEL_OF[result.status]
-                right += truth == guess
-                total += 1
-                tp += truth == guess == "contradicted"
-                flagged += guess == "contradicted"
-                gold += truth == "contradicted"
-    pearson, spearman = correlations([float(x) for x in ours], [float(x) for x in truth_scores])
+    """Pearson with the examiner, three-way accuracy, contradiction precision and recall (as
+    `bench/grading_corpus.py` judges them), and the mean absolute score error."""
+    grades = [explain(s, seg, score(s, a, v, params), params=params) for s, seg, a, v in outputs]
+    predicted = [[LABEL_OF[p.status] for p in g.key_points] for g in grades]
+    found = judge(items, predicted, [g.score for g in grades], [g.verdict.value for g in grades])
+    truth = [a.score for i in items for a in i.answers]
     return {
-        "pearson": pearson,
-        "spearman": spearman,
-        "accuracy": right / total,
-        "precision": tp / flagged if flagged else 0.0,
-        "recall": tp / gold if gold else 0.0,
+        "pearson": float(found["pearson"]),  # type: ignore[arg-type]
+        "spearman": float(found["spearman"]),  # type: ignore[arg-type]
+        "accuracy": found["accuracy"]["all"],  # type: ignore[index]
+        "precision": float(found["contradiction_precision"]),  # type: ignore[arg-type]
+        "recall": float(found["contradiction_recall"]),  # type: ignore[arg-type]
         "mean_abs_error": statistics.mean(
-            abs(x - y) for x, y in zip(ours, truth_scores, strict=True)
+            abs(g.score - t) for g, t in zip(grades, truth, strict=True)
         ),
     }
 

@@ -32,7 +32,7 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     settings = settings_of(args)
     # Never the input, nor any file of the session log or its configuration, even with --force.
-    protected = {**kept_files(settings.db, settings.config_dir)}
+    protected = kept_files(settings.db, settings.config_dir)
     protected[args.input] = "the answers file being graded (--input)"
     if args.output is not None:
         try:
