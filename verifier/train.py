@@ -86,6 +86,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fr-repeat", type=int, default=3, help="times each French pair is seen")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="continue training this adapter (a folder written by this script, e.g. the shipped "
+        "one) instead of starting from the base model",
+    )
+    parser.add_argument(
         "--full",
         action="store_true",
         help="fine-tune every weight instead of a LoRA adapter (a comparison: writes the whole "
@@ -413,7 +420,12 @@ def main() -> None:
         target_modules=TARGETS,
         modules_to_save=["classifier", "pooler"],
     )
-    if not args.full:
+    if args.init is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, args.init, is_trainable=True)
+        model = model.float()
+    elif not args.full:
         model = get_peft_model(model, config)
 
     rng = random.Random(args.seed)
@@ -521,6 +533,7 @@ def main() -> None:
                 "corpus_repeat": args.corpus_repeat,
                 "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,
+                "init": str(args.init.resolve()).replace(str(ROOT) + "/", "") if args.init else None,
                 "extra": [str(p) for p in args.extra],
                 "steps": total,
                 "train_pairs": len(train),

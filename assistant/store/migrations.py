@@ -130,6 +130,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE interview_session ADD COLUMN held_until DATETIME",
         ),
     ),
+    Migration(
+        6,
+        "disputes: a candidate's own marks of a graded answer, and a mentor's ruling on them",
+        (
+            """CREATE TABLE dispute (
+                id INTEGER NOT NULL PRIMARY KEY,
+                turn_id INTEGER NOT NULL REFERENCES turn (id) ON DELETE CASCADE,
+                candidate VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL,
+                grade_json VARCHAR NOT NULL,
+                score INTEGER NOT NULL,
+                reason VARCHAR NOT NULL DEFAULT '',
+                status VARCHAR NOT NULL,
+                settled_by VARCHAR,
+                settled_at DATETIME,
+                note VARCHAR NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX ix_dispute_turn ON dispute (turn_id, id)",
+            "CREATE INDEX ix_dispute_status ON dispute (status)",
+            "ALTER TABLE turn ADD COLUMN own_score INTEGER",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -19,6 +19,45 @@ class SessionStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+class DisputeStatus(StrEnum):
+    """Where a candidate's dispute of a grade stands."""
+
+    OPEN = "open"
+    """Waiting for a mentor; the candidate's grade counts meanwhile."""
+    ACCEPTED = "accepted"
+    """A mentor agreed: the candidate's grade counts."""
+    REJECTED = "rejected"
+    """A mentor upheld the machine's grade: it counts again."""
+    WITHDRAWN = "withdrawn"
+    """The candidate put back the machine's marks."""
+    REPLACED = "replaced"
+    """The candidate changed their marks again: a newer dispute stands."""
+
+    @property
+    def counts(self) -> bool:
+        """Whether the candidate's grade is the one that counts while this dispute stands."""
+        return self in (DisputeStatus.OPEN, DisputeStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class DisputeRecord:
+    """A candidate's overruling of one graded answer, and how it was settled."""
+
+    id: int
+    turn_id: int
+    candidate: str
+    created_at: datetime
+    grade: Grade
+    """The candidate's grade: the machine's key points with their marks, rescored
+    (`grading.overrule`)."""
+    reason: str
+    status: DisputeStatus
+    settled_by: str | None = None
+    settled_at: datetime | None = None
+    note: str = ""
+    """The mentor's note on the ruling."""
+
+
 class CountedTurn(Protocol):
     """What counting needs of a turn (a `TurnRecord`, or a row of the log)."""
 
@@ -167,16 +206,34 @@ class TurnRecord:
     """When the question was shown (timezone-aware, UTC)."""
     submitted_at: datetime
     """When the answer was submitted (timezone-aware, UTC)."""
+    dispute: DisputeRecord | None = None
+    """The candidate's newest dispute of the grade, if any (settled or not)."""
+
+    @property
+    def own_grade(self) -> Grade | None:
+        """The candidate's grade when it is the one that counts (their dispute is open or was
+        accepted), else None."""
+        if self.dispute is not None and self.dispute.status.counts:
+            return self.dispute.grade
+        return None
+
+    @property
+    def counted_grade(self) -> Grade | None:
+        """The grade every average and the schedule use: the candidate's where it counts,
+        else the machine's."""
+        return self.own_grade or self.grade
 
     @property
     def score(self) -> int | None:
-        """The grade's score, if graded."""
-        return self.grade.score if self.grade is not None else None
+        """The counted grade's score, if graded (the machine's is `grade.score`)."""
+        graded = self.counted_grade
+        return graded.score if graded is not None else None
 
     @property
     def verdict(self) -> Verdict | None:
-        """The grade's verdict, if graded."""
-        return self.grade.verdict if self.grade is not None else None
+        """The counted grade's verdict, if graded."""
+        graded = self.counted_grade
+        return graded.verdict if graded is not None else None
 
 
 @dataclass(frozen=True)
@@ -300,3 +357,37 @@ class CohortOverview:
     """The questions failed most (most failures, then lowest average, first)."""
     failing_below: int = 50
     """The score under which an attempt counts as failed."""
+
+
+@dataclass(frozen=True)
+class DisputedAnswer:
+    """A disputed answer as a mentor settles it: the dispute, the turn (with the machine's
+    grade) and whose it is."""
+
+    dispute: DisputeRecord
+    turn: TurnRecord
+    candidate: str
+
+
+@dataclass(frozen=True)
+class OverruleRate:
+    """How often candidates overruled the grader on one question, or one of its key points."""
+
+    question_id: str
+    question_text: str
+    key_point_id: str | None
+    """None: the question as a whole (any of its key points)."""
+    key_point_text: str
+    graded: int
+    """Graded answers to the question."""
+    disputed: int
+    """Of those, answers whose standing dispute changes this (any key point when None)."""
+    accepted: int
+    """Of the disputed, the ones a mentor accepted."""
+    rejected: int
+    """Of the disputed, the ones a mentor rejected."""
+
+    @property
+    def rate(self) -> float:
+        """Disputed answers per graded answer."""
+        return self.disputed / self.graded if self.graded else 0.0

@@ -9,7 +9,7 @@ import socket
 import sqlite3
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +42,11 @@ from assistant.store.records import (
     CategoryPoint,
     CategoryScore,
     CohortOverview,
+    DisputedAnswer,
+    DisputeRecord,
+    DisputeStatus,
     KeyPointTrouble,
+    OverruleRate,
     QuestionAttempt,
     QuestionTrouble,
     SessionDetail,
@@ -55,7 +59,11 @@ from assistant.store.records import (
     final_turns,
     mean_score,
 )
-from assistant.store.tables import InterviewSession, Mentor, QuestionState, Turn
+from assistant.store.tables import Dispute, InterviewSession, Mentor, QuestionState, Turn
+
+_COUNTED_SCORE = func.coalesce(col(Turn.own_score), col(Turn.score))
+"""The score every average and the schedule count: the candidate's own while their dispute
+stands, else the machine's."""
 
 _FINAL_MAIN_TURNS = (
     sa_select(
@@ -63,7 +71,7 @@ _FINAL_MAIN_TURNS = (
         col(Turn.question_id),
         col(Turn.category),
         col(Turn.skipped),
-        col(Turn.score),
+        _COUNTED_SCORE,
     )
     .where(col(Turn.follow_up_of).is_(None))
     .order_by(col(Turn.session_id), col(Turn.order), col(Turn.id))
@@ -116,6 +124,24 @@ FAILING_BELOW = DEFAULT_PARAMETERS.adequate_at
 
 TROUBLE_QUESTIONS = 10
 """How many of the questions failed most the cohort view lists."""
+
+
+class DisputeError(Exception):
+    """A dispute that cannot be made or settled; the message says why, for the user."""
+
+
+class DisputeSettledError(DisputeError):
+    """The dispute was settled already (by another mentor, a moment ago or long since)."""
+
+    def __init__(self, dispute: DisputeRecord) -> None:
+        when = (
+            dispute.settled_at.astimezone().strftime("%Y-%m-%d %H:%M") if dispute.settled_at else ""
+        )
+        super().__init__(
+            f"{dispute.settled_by or 'A mentor'} already {dispute.status.value} this dispute"
+            f"{' on ' + when if when else ''}: it stays as they settled it."
+        )
+        self.dispute = dispute
 
 
 class NotAMentorError(Exception):
@@ -465,7 +491,10 @@ class SessionStore:
                 .where(Turn.session_id == session_id)
                 .order_by(col(Turn.order), col(Turn.id))
             ).all()
-            return SessionDetail(session=summaries[0], turns=[_turn_record(t) for t in turns])
+            disputes = _newest_disputes(db, [t.id for t in turns])
+            return SessionDetail(
+                session=summaries[0], turns=[_turn_record(t, disputes) for t in turns]
+            )
 
     def delete_session(self, session_id: int) -> bool:
         """Delete a session and its turns; False if there was no such session.
@@ -580,15 +609,249 @@ class SessionStore:
                 .where(Turn.question_id == question_id, self._of(self.candidate))
                 .order_by(col(Turn.submitted_at), col(Turn.id))
             ).all()
+            disputes = _newest_disputes(db, [turn.id for turn, _ in rows])
             return [
                 QuestionAttempt(
-                    turn=_turn_record(turn),
+                    turn=_turn_record(turn, disputes),
                     session_started_at=_from_db(session.started_at),
                     session_mode=session.mode,
                     session_lang=session.lang,
                 )
                 for turn, session in rows
             ]
+
+    # Disputes: the candidate overrules a grade, a mentor settles it
+
+    def dispute_turn(
+        self,
+        turn_id: int,
+        marks: Mapping[str, Coverage],
+        reason: str = "",
+        *,
+        now: datetime | None = None,
+    ) -> DisputeRecord | None:
+        """The candidate marks the key points of one of their graded answers themselves.
+
+        The machine's grade is kept; the candidate's (`overrule.overruled`) counts in every
+        average and in the schedule until a mentor rejects it. Marks equal to the machine's
+        withdraw a standing dispute and return None. Changing the marks again replaces the open
+        dispute with a new one (the log keeps both). Raises DisputeError when the answer is
+        not the candidate's or has no graded key points, and DisputeSettledError once a mentor
+        has settled it.
+        """
+        from assistant.grading.overrule import marks_of, overruled
+
+        now = now or datetime.now(UTC)
+        with self._writing() as db:
+            row = db.get(Turn, turn_id)
+            session = db.get(InterviewSession, row.session_id) if row is not None else None
+            if row is None or session is None or self._owner(session.candidate) != self.candidate:
+                raise DisputeError(f"no answer {turn_id} of {self.candidate!r} to dispute")
+            if not row.grade_json:
+                raise DisputeError("this answer has no grade yet: there is nothing to dispute")
+            machine = Grade.from_dict(json.loads(row.grade_json))
+            try:
+                own = overruled(machine, marks)
+            except ValueError as error:
+                raise DisputeError(f"this grade cannot be disputed: {error}") from None
+            newest = db.exec(
+                select(Dispute).where(Dispute.turn_id == turn_id).order_by(col(Dispute.id).desc())
+            ).first()
+            if newest is not None and newest.status in (
+                DisputeStatus.ACCEPTED,
+                DisputeStatus.REJECTED,
+            ):
+                raise DisputeSettledError(_dispute_record(newest))
+            if newest is not None and newest.status == DisputeStatus.OPEN:
+                withdrawn = marks_of(own) == marks_of(machine)
+                ended = DisputeStatus.WITHDRAWN if withdrawn else DisputeStatus.REPLACED
+                # Conditional: a mentor settling it at this moment wins, and we say so.
+                if not _set_status_if_open(db, newest, ended, by=None, at=now, note=""):
+                    db.refresh(newest)
+                    raise DisputeSettledError(_dispute_record(newest))
+            if marks_of(own) == marks_of(machine):
+                row.own_score = None
+                dispute = None
+            else:
+                added = Dispute(
+                    turn_id=turn_id,
+                    candidate=self.candidate,
+                    created_at=_to_db(now),
+                    grade_json=json.dumps(own.to_dict()),
+                    score=own.score,
+                    reason=" ".join(reason.split()),
+                    status=DisputeStatus.OPEN.value,
+                )
+                db.add(added)
+                row.own_score = own.score
+                db.flush()
+                dispute = _dispute_record(added)
+            db.add(row)
+            db.flush()
+            if row.follow_up_of is None:
+                _rebuild_learning_state(db, session.candidate, row.question_id)
+            return dispute
+
+    def settle_dispute(
+        self, dispute_id: int, *, accept: bool, note: str = "", now: datetime | None = None
+    ) -> DisputeRecord:
+        """A mentor accepts the candidate's grade or upholds the machine's.
+
+        Rejected, the machine's grade counts again. Raises NotAMentorError for anyone else,
+        DisputeError for one's own dispute or one that is not open (withdrawn, replaced), and
+        DisputeSettledError when another mentor settled it first.
+        """
+        self._require_mentor()
+        now = now or datetime.now(UTC)
+        with self._writing() as db:
+            row = db.get(Dispute, dispute_id)
+            if row is None:
+                raise DisputeError(f"no dispute {dispute_id}")
+            if row.candidate == self.candidate:
+                raise DisputeError("a mentor does not settle their own dispute: another must")
+            if row.status in (DisputeStatus.ACCEPTED, DisputeStatus.REJECTED):
+                raise DisputeSettledError(_dispute_record(row))
+            if row.status != DisputeStatus.OPEN:
+                raise DisputeError(
+                    f"this dispute was {row.status}: the candidate changed their marks since"
+                )
+            outcome = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
+            if not _set_status_if_open(db, row, outcome, by=self.candidate, at=now, note=note):
+                db.refresh(row)
+                raise DisputeSettledError(_dispute_record(row))
+            turn = db.get(Turn, row.turn_id)
+            assert turn is not None
+            turn.own_score = row.score if accept else None
+            db.add(turn)
+            db.flush()
+            session = db.get(InterviewSession, turn.session_id)
+            assert session is not None
+            if turn.follow_up_of is None:
+                _rebuild_learning_state(db, session.candidate, turn.question_id)
+            db.refresh(row)
+            return _dispute_record(row)
+
+    def disputed_answers(
+        self, statuses: Sequence[DisputeStatus] = (DisputeStatus.OPEN,), *, everyone: bool = True
+    ) -> list[DisputedAnswer]:
+        """Answers whose newest dispute has one of these statuses, oldest dispute first.
+
+        Everyone's for a mentor (NotAMentorError else); `everyone=False`: the candidate's own.
+        """
+        if everyone:
+            self._require_mentor()
+        wanted = [s.value for s in statuses]
+        with self._reading() as db:
+            newest = (
+                sa_select(func.max(col(Dispute.id)))
+                .group_by(col(Dispute.turn_id))
+                .scalar_subquery()
+            )
+            query = (
+                select(Dispute, Turn, InterviewSession)
+                .join(Turn, col(Dispute.turn_id) == col(Turn.id))
+                .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                .where(col(Dispute.id).in_(newest), col(Dispute.status).in_(wanted))
+                .order_by(col(Dispute.created_at), col(Dispute.id))
+            )
+            if not everyone:
+                query = query.where(self._of(self.candidate))
+            rows = db.exec(query).all()
+            out = []
+            for dispute, turn, session in rows:
+                record = _dispute_record(dispute)
+                out.append(
+                    DisputedAnswer(
+                        dispute=record,
+                        turn=_turn_record(turn, {record.turn_id: record}),
+                        candidate=self._owner(session.candidate),
+                    )
+                )
+            return out
+
+    def dispute_history(self, turn_id: int) -> list[DisputeRecord]:
+        """Every dispute of one answer, oldest first: who marked what, when, and how it ended.
+
+        The candidate's own answers, or anyone's for a mentor."""
+        with self._reading() as db:
+            turn = db.get(Turn, turn_id)
+            session = db.get(InterviewSession, turn.session_id) if turn is not None else None
+            if session is None:
+                return []
+            if self._owner(session.candidate) != self.candidate:
+                self._require_mentor()
+            rows = db.exec(
+                select(Dispute).where(Dispute.turn_id == turn_id).order_by(col(Dispute.id))
+            ).all()
+            return [_dispute_record(row) for row in rows]
+
+    def overrule_rates(self) -> list[OverruleRate]:
+        """How often the grader was disputed, per question and per key point, worst first
+        (mentors only): the key points where the bank or the grader needs work."""
+        self._require_mentor()
+        graded: Counter[str] = Counter()
+        texts: dict[str, str] = {}
+        with self._reading() as db:
+            for question_id, question_text in (
+                db.connection()
+                .execute(
+                    sa_select(col(Turn.question_id), col(Turn.question_text)).where(
+                        col(Turn.grade_json).is_not(None)
+                    )
+                )
+                .all()
+            ):
+                graded[question_id] += 1
+                texts[question_id] = question_text
+        standing = self.disputed_answers(
+            (DisputeStatus.OPEN, DisputeStatus.ACCEPTED, DisputeStatus.REJECTED)
+        )
+        by_question: defaultdict[str, list[DisputedAnswer]] = defaultdict(list)
+        for answer in standing:
+            by_question[answer.turn.question_id].append(answer)
+        rates: list[OverruleRate] = []
+        for question_id, answers in by_question.items():
+
+            def count(group: list[DisputedAnswer]) -> tuple[int, int, int]:
+                return (
+                    len(group),
+                    sum(a.dispute.status is DisputeStatus.ACCEPTED for a in group),
+                    sum(a.dispute.status is DisputeStatus.REJECTED for a in group),
+                )
+
+            rates.append(
+                OverruleRate(
+                    question_id,
+                    texts.get(question_id, ""),
+                    None,
+                    "",
+                    graded[question_id],
+                    *count(answers),
+                )
+            )
+            changed: defaultdict[str, list[DisputedAnswer]] = defaultdict(list)
+            point_text: dict[str, str] = {}
+            for answer in answers:
+                machine = answer.turn.grade
+                assert machine is not None
+                mine = {p.id: p.status for p in answer.dispute.grade.key_points}
+                for point in machine.key_points:
+                    point_text[point.id] = point.text
+                    if mine.get(point.id, point.status) is not point.status:
+                        changed[point.id].append(answer)
+            rates += [
+                OverruleRate(
+                    question_id,
+                    texts.get(question_id, ""),
+                    point_id,
+                    point_text[point_id],
+                    graded[question_id],
+                    *count(group),
+                )
+                for point_id, group in changed.items()
+            ]
+        rates.sort(key=lambda r: (-r.rate, -r.disputed, r.question_id, r.key_point_id or ""))
+        return rates
 
     # Progress and learning
 
@@ -748,7 +1011,7 @@ class SessionStore:
             col(Turn.question_id),
             col(Turn.follow_up_of),
             col(Turn.skipped),
-            col(Turn.score),
+            _COUNTED_SCORE,
         ).order_by(col(Turn.session_id), col(Turn.order), col(Turn.id))
         if owner is not None:
             sessions = sessions.where(owner)
@@ -835,7 +1098,7 @@ def _set_grade(row: Turn, grade: Grade | None) -> None:
     row.contradicted = len(grade.contradicted) if grade is not None and grade.verifier_id else None
 
 
-def _turn_record(row: Turn) -> TurnRecord:
+def _turn_record(row: Turn, disputes: dict[int, DisputeRecord] | None = None) -> TurnRecord:
     assert row.id is not None
     return TurnRecord(
         id=row.id,
@@ -852,7 +1115,55 @@ def _turn_record(row: Turn) -> TurnRecord:
         follow_up_of=row.follow_up_of,
         shown_at=_from_db(row.shown_at),
         submitted_at=_from_db(row.submitted_at),
+        dispute=(disputes or {}).get(row.id),
     )
+
+
+def _set_status_if_open(
+    db: Session, row: Dispute, status: DisputeStatus, *, by: str | None, at: datetime, note: str
+) -> bool:
+    """End an open dispute, unless someone ended it first (False): one conditional UPDATE,
+    so of two mentors settling it at once on PostgreSQL, exactly one wins."""
+    values: dict[str, Any] = {"status": status.value}
+    if by is not None:
+        values |= {"settled_by": by, "settled_at": _to_db(at), "note": " ".join(note.split())}
+    result = db.execute(
+        sa_update(Dispute)
+        .where(col(Dispute.id) == row.id, col(Dispute.status) == DisputeStatus.OPEN.value)
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _dispute_record(row: Dispute) -> DisputeRecord:
+    assert row.id is not None
+    return DisputeRecord(
+        id=row.id,
+        turn_id=row.turn_id,
+        candidate=row.candidate,
+        created_at=_from_db(row.created_at),
+        grade=Grade.from_dict(json.loads(row.grade_json)),
+        reason=row.reason,
+        status=DisputeStatus(row.status),
+        settled_by=row.settled_by,
+        settled_at=_from_db(row.settled_at) if row.settled_at is not None else None,
+        note=row.note,
+    )
+
+
+def _newest_disputes(db: Session, turn_ids: Sequence[int | None]) -> dict[int, DisputeRecord]:
+    """The newest dispute of each of these turns that has one, by turn id."""
+    found: dict[int, DisputeRecord] = {}
+    ids = [i for i in turn_ids if i is not None]
+    for start in range(0, len(ids), 500):  # bound the IN list
+        rows = db.exec(
+            select(Dispute)
+            .where(col(Dispute.turn_id).in_(ids[start : start + 500]))
+            .order_by(col(Dispute.id))
+        ).all()
+        for row in rows:
+            found[row.turn_id] = _dispute_record(row)
+    return found
 
 
 _QUESTION_LOCKS = 0x71737461  # "qsta"
@@ -900,17 +1211,21 @@ def _rebuild_learning_state(db: Session, candidate: str, question_id: str) -> No
     session is exact."""
     # Locked before reading: the turns read then include every one committed before us.
     _lock_question(db, candidate, question_id)
-    reviews = db.exec(
-        select(Turn.score, Turn.submitted_at)
-        .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
-        .where(
-            InterviewSession.candidate == candidate,
-            Turn.question_id == question_id,
-            col(Turn.follow_up_of).is_(None),
-            col(Turn.score).is_not(None) | col(Turn.skipped).is_(True),
+    reviews = (
+        db.connection()
+        .execute(
+            sa_select(_COUNTED_SCORE, col(Turn.submitted_at))
+            .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+            .where(
+                col(InterviewSession.candidate) == candidate,
+                col(Turn.question_id) == question_id,
+                col(Turn.follow_up_of).is_(None),
+                col(Turn.score).is_not(None) | col(Turn.skipped).is_(True),
+            )
+            .order_by(col(Turn.submitted_at), col(Turn.id))
         )
-        .order_by(col(Turn.submitted_at), col(Turn.id))
-    ).all()
+        .all()
+    )
     state: LearningState | None = None
     for score, submitted_at in reviews:
         state = review(state, score if score is not None else 0, _from_db(submitted_at))

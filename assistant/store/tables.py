@@ -50,6 +50,9 @@ class Turn(SQLModel, table=True):
     grade_json: str | None = None
     contradicted: int | None = None
     """Key points the answer said the opposite of (None: ungraded, or graded unverified)."""
+    own_score: int | None = None
+    """The candidate's own score while their dispute stands (open or accepted): every average
+    and the schedule count it instead of `score`, which stays the machine's."""
     hints_used: int
     skipped: bool
     follow_up_of: int | None = Field(default=None, foreign_key="turn.id", ondelete="SET NULL")
@@ -79,3 +82,29 @@ class Mentor(SQLModel, table=True):
     __tablename__ = "mentor"
 
     name: str = Field(primary_key=True)
+
+
+class Dispute(SQLModel, table=True):
+    """One time a candidate overruled a graded answer, and a mentor's ruling on it.
+
+    Never updated but to settle it: a new dispute of the same answer is a new row (the newest
+    is the one that stands), so the log keeps who marked what, and when.
+    """
+
+    __tablename__ = "dispute"
+
+    id: int | None = Field(default=None, primary_key=True)
+    turn_id: int = Field(foreign_key="turn.id", ondelete="CASCADE")
+    candidate: str
+    """Who overruled (the answer's candidate)."""
+    created_at: datetime
+    grade_json: str
+    """The candidate's grade (`overrule.overruled`): the machine's key points, their marks."""
+    score: int
+    reason: str = ""
+    status: str
+    """`records.DisputeStatus`: open, accepted, rejected, or withdrawn/replaced by a newer one."""
+    settled_by: str | None = None
+    settled_at: datetime | None = None
+    note: str = ""
+    """The mentor's note on the ruling."""
