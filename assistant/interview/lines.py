@@ -326,6 +326,61 @@ _LINES: dict[str, tuple[str, str]] = {
         "{questions} question(s) posée(s), {follow_ups} complément(s), {skipped} passée(s) ; "
         "{graded} réponse(s) notée(s) sur {answers}",
     ),
+    # disagreeing with a grade
+    "disagree": ("Disagree", "Contester"),
+    "disagree_help": (
+        "Mark the key points of the last graded answer yourself: your grade then counts",
+        "Noter vous-même les points clés de la dernière réponse notée : votre note compte alors",
+    ),
+    "disagree_offer": (
+        "Disagree with this grade? Ctrl+G: mark the key points yourself.",
+        "Pas d'accord avec cette note ? Ctrl+G : notez vous-même les points clés.",
+    ),
+    "disagree_title": ("Your marks for this answer", "Vos marques pour cette réponse"),
+    "disagree_reason": ("Why (optional, one line)", "Pourquoi (facultatif, une ligne)"),
+    "disagree_keys": (
+        "↑↓ key point · Space/Enter change · c p m x set · Tab reason · Ctrl+S save · Esc cancel",
+        "↑↓ point clé · Espace/Entrée changer · c p m x choisir · Tab raison · Ctrl+S garder "
+        "· Échap annuler",
+    ),
+    "disagree_save": ("Save my grade", "Garder ma note"),
+    "cancel_word": ("Cancel", "Annuler"),
+    "grader": ("grader", "correcteur"),
+    "your_grade": ("your grade", "votre note"),
+    "disagree_same": (
+        "the grader's marks: its grade stays",
+        "les marques du correcteur : sa note reste",
+    ),
+    "disagree_saved": (
+        "Your grade, {score} ({verdict}), now counts for this answer in your averages and your "
+        "schedule; the grader's {machine} is kept. A mentor may review it.",
+        "Votre note, {score} ({verdict}), compte désormais pour cette réponse dans vos moyennes "
+        "et votre planning ; celle du correcteur, {machine}, est gardée. Un mentor pourra la "
+        "revoir.",
+    ),
+    "disagree_withdrawn": (
+        "Back to the grader's marks: its {machine} counts again.",
+        "Retour aux marques du correcteur : son {machine} compte de nouveau.",
+    ),
+    "disagree_nothing": (
+        "No graded answer with key points to disagree with yet.",
+        "Pas encore de réponse notée avec des points clés à contester.",
+    ),
+    "disagree_pick": ("Which answer do you disagree with?", "Quelle réponse contestez-vous ?"),
+    "disagree_settled": (
+        "A mentor settled this grade: {outcome}.",
+        "Un mentor a tranché cette note : {outcome}.",
+    ),
+    "dispute_accepted": ("accepted by {who} on {when}", "acceptée par {who} le {when}"),
+    "dispute_rejected": (
+        "rejected by {who} on {when}: the grader's grade counts",
+        "refusée par {who} le {when} : la note du correcteur compte",
+    ),
+    "dispute_open": ("waiting for a mentor", "en attente d'un mentor"),
+    "disagree_help_summary": (
+        "Mark the key points of one of these answers yourself: your grade then counts",
+        "Noter vous-même les points clés d'une de ces réponses : votre note compte alors",
+    ),
 }
 
 

@@ -4,6 +4,14 @@ Every cell holds the text exactly as stored, whatever it is (control characters,
 `=`): CSV has no way to escape them, and a program reading the file back must get the answer
 that was typed. So a cell may start with `=`, `+`, `-` or `@`, which a spreadsheet can take for
 a formula: import the file with its columns as text, or use the JSON report.
+
+A candidate may dispute a grade (`grading.overrule`). `score`, `verdict` and the key point
+columns (`covered` to `contradicted`) are then the counted grade's: the candidate's while their
+dispute is open or after a mentor accepted it, the grader's otherwise, as every average counts.
+`grader_score` and `grader_verdict` are always the machine's; the `your_` and `dispute_` columns
+describe the newest dispute (empty when there is none) and `marks_changed` names the key points
+marked differently. The dispute columns come last, so a program reading columns by position
+reads the older ones where they always were.
 """
 
 from __future__ import annotations
@@ -48,8 +56,21 @@ COLUMNS = (
     "evidence_spans",
     "notes",
     "reference_answer",
+    "grader_score",
+    "grader_verdict",
+    "your_score",
+    "your_verdict",
+    "dispute_status",
+    "marks_changed",
+    "dispute_reason",
+    "disputed_at",
+    "settled_by",
+    "settled_at",
+    "mentor_note",
 )
-"""The header row, in order."""
+"""The header row, in order (the module docstring says whose grade each score column is)."""
+
+_DISPUTE_COLUMNS = COLUMNS[COLUMNS.index("your_score") :]
 
 
 def render_csv(details: Sequence[SessionDetail], *, generated_at: datetime) -> str:
@@ -78,7 +99,7 @@ def render_csv(details: Sequence[SessionDetail], *, generated_at: datetime) -> s
 
 
 def _turn_cells(turn: TurnRecord) -> list[object]:
-    grade = turn.grade
+    grade = turn.counted_grade
     return [
         turn.id,
         turn.order,
@@ -101,7 +122,40 @@ def _turn_cells(turn: TurnRecord) -> list[object]:
         _spans(grade),
         _notes(grade),
         turn.reference_answer,
+        turn.grade.score if turn.grade is not None else "",
+        turn.grade.verdict.value if turn.grade is not None else "",
+        *_dispute_cells(turn),
     ]
+
+
+def _dispute_cells(turn: TurnRecord) -> list[object]:
+    """The `your_score` to `mentor_note` cells: the newest dispute, or blanks."""
+    dispute = turn.dispute
+    if dispute is None:
+        return [""] * len(_DISPUTE_COLUMNS)
+    return [
+        dispute.grade.score,
+        dispute.grade.verdict.value,
+        dispute.status.value,
+        _changed(turn.grade, dispute.grade),
+        dispute.reason,
+        dispute.created_at.isoformat(),
+        dispute.settled_by or "",
+        dispute.settled_at.isoformat() if dispute.settled_at is not None else "",
+        dispute.note,
+    ]
+
+
+def _changed(grader: Grade | None, yours: Grade) -> str:
+    """The key points marked differently: `id:grader>yours` (`monitor:missed>covered`)."""
+    if grader is None:
+        return ""
+    marks = {k.id: k.status for k in yours.key_points}
+    return "; ".join(
+        f"{k.id}:{k.status.value}>{marks[k.id].value}"
+        for k in grader.key_points
+        if k.id in marks and marks[k.id] is not k.status
+    )
 
 
 def _points(grade: Grade | None, status: Coverage) -> str:

@@ -6,18 +6,25 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from html import escape
 
+from assistant.grading.feedback import colon
 from assistant.grading.grade import Coverage, Grade
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
+    DisputeView,
+    MarkChange,
     QuestionBlock,
     SummaryRow,
+    average_note,
     average_text,
     clock_text,
+    dispute_view,
     models_and_banks,
     notices,
     question_blocks,
     question_counts,
+    ruling_words,
+    score_words,
     summary_rows,
     time_taken,
     when_text,
@@ -30,9 +37,9 @@ from assistant.reports.wording import (
     coverage_words,
     label,
     labelled,
+    mark_words,
     note_words,
     value_label,
-    verdict_words,
 )
 from assistant.store.records import SessionDetail, TurnRecord
 
@@ -68,6 +75,13 @@ table.points td { border-top: 1px solid var(--line); padding: .25rem .5rem .25re
 .covered { color: var(--good); } .partial { color: var(--mid); } .missed { color: var(--bad); }
 .contradicted { color: #a0217c; font-weight: bold; }
 .status { white-space: nowrap; font-weight: bold; }
+.whose { color: var(--muted); font-weight: normal; }
+.dispute { border-left: 4px solid var(--line); padding: .2rem .8rem; margin: .6rem 0; }
+.dispute.open { border-left-color: var(--mid); }
+.dispute.accepted { border-left-color: var(--good); }
+.dispute.rejected { border-left-color: var(--bad); }
+.dispute p { margin: .2rem 0; }
+.dispute .typed { white-space: pre-wrap; overflow-wrap: anywhere; font-style: italic; }
 .evidence { color: var(--muted); font-style: italic; overflow-wrap: anywhere; }
 .reference { background: var(--box); padding: .4rem .8rem; border-radius: 4px; }
 .mistakes .claim { color: var(--bad); }
@@ -95,7 +109,7 @@ table.summary .follow-up-row td { color: var(--muted); }
   pre.answer { font-size: 9pt; }
   section.session + section.session { break-before: page; }
   h2, h3, h4, p.line, table.summary caption { break-after: avoid; }
-  table.summary tr, table.points tr, .mistakes li, .notice { break-inside: avoid; }
+  table.summary tr, table.points tr, .mistakes li, .notice, .dispute { break-inside: avoid; }
   pre.answer, p.reference { orphans: 3; widows: 3; }
   thead { display: table-header-group; }
   .notice { background: none; }
@@ -155,7 +169,7 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
         ("language", s.lang),
         ("status", value_label(s.status.value, lang)),
         ("questions", question_counts(detail, lang)),
-        ("average", average_text(s)),
+        ("average", _average(detail, lang)),
         ("duration", clock_text(s.duration)),
         ("model", s.model_id or "—"),
         ("bank", s.bank_version or "—"),
@@ -170,9 +184,15 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
     parts += [f'<p class="notice">{_e(notice)}</p>' for notice in notices(detail, lang)]
     parts += _summary_table(summary_rows(detail, lang), lang)
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        parts += _block(block, n, lang, bank)
+        parts += _block(block, n, lang, bank, tz)
     parts.append("</section>")
     return parts
+
+
+def _average(detail: SessionDetail, lang: Lang) -> str:
+    """The average, and how many answers in it counted with the candidate's own grade."""
+    note = average_note(detail, lang)
+    return f"{average_text(detail.session)} ({note})" if note else average_text(detail.session)
 
 
 _SUMMARY_COLUMNS = (
@@ -216,33 +236,31 @@ def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
     return parts
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang, bank: ReportBank) -> list[str]:
+def _block(
+    block: QuestionBlock, n: int, lang: Lang, bank: ReportBank, tz: tzinfo | None
+) -> list[str]:
     heading = f"{label('question_n', lang, n=n)}. {block.turn.question_text}"
     parts = [
         '<div class="turn">',
         f"<h3>{_e(heading)}</h3>",
-        *_turn(block.turn, lang, bank),
+        *_turn(block.turn, lang, bank, tz),
     ]
     for follow_up in block.follow_ups:
         parts += [
             '<div class="follow-up">',
             f"<h4>{_e(labelled('follow_up', lang, follow_up.question_text))}</h4>",
-            *_turn(follow_up, lang, bank),
+            *_turn(follow_up, lang, bank, tz),
             "</div>",
         ]
     parts.append("</div>")
     return parts
 
 
-def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
-    if turn.grade is None:
-        score = label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
-    else:
-        score = f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
+def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank, tz: tzinfo | None) -> list[str]:
     facts = " · ".join(
         [
             labelled("category", lang, bank.category_title(turn.category, lang)),
-            labelled("score", lang, score),
+            labelled("score", lang, score_words(turn, lang)),
             labelled("hints", lang, turn.hints_used),
             labelled("time_taken", lang, clock_text(time_taken(turn))),
         ]
@@ -254,7 +272,7 @@ def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     else:
         parts.append(f'<pre class="answer">{_e(turn.answer)}</pre>')
     if turn.grade is not None:
-        parts += _grade(turn.grade, lang)
+        parts += _grade(turn.grade, lang, dispute_view(turn), tz)
     parts += [
         f"<h4>{_e(label('reference', lang))}</h4>",
         f'<p class="reference">{_e(turn.reference_answer)}</p>',
@@ -271,23 +289,64 @@ def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     return parts
 
 
-def _grade(grade: Grade, lang: Lang) -> list[str]:
+def _grade(grade: Grade, lang: Lang, view: DisputeView | None, tz: tzinfo | None) -> list[str]:
+    """The key points (a disputed one with both marks), the dispute, then the grader's notes."""
     parts: list[str] = []
     if grade.key_points:
         parts += [f"<h4>{_e(label('key_points', lang))}</h4>", '<table class="points">']
         for point in grade.key_points:
-            status = point.status.value
+            change = view.changes.get(point.id) if view is not None else None
             evidence = ""
             if point.evidence and point.status is not Coverage.MISSED:
                 said = labelled("you_said", lang, f"“{point.evidence}”")
                 evidence = f'<br><span class="evidence">{_e(said)}</span>'
-            parts.append(
-                f'<tr><td class="status {status}">{_e(coverage_words(point.status, lang))}</td>'
-                f"<td>{_e(point.text)}{evidence}</td></tr>"
-            )
+            if view is not None and change is not None:
+                status = _both_marks(change, view.counts, lang)
+            else:
+                words = _e(coverage_words(point.status, lang))
+                status = f'<td class="status {point.status.value}">{words}</td>'
+            parts.append(f"<tr>{status}<td>{_e(point.text)}{evidence}</td></tr>")
         parts.append("</table>")
+    if view is not None:
+        parts += _dispute(view, lang, tz)
     if grade.notes:
         parts += [f"<h4>{_e(label('notes', lang))}</h4>", "<ul>"]
         parts += [f"<li>{_e(note_words(note, lang))}</li>" for note in grade.notes]
         parts.append("</ul>")
+    return parts
+
+
+def _both_marks(change: MarkChange, yours_count: bool, lang: Lang) -> str:
+    """The status cell of a key point marked differently: both marks, the counted one first."""
+
+    def mark(status: Coverage, whose: str) -> str:
+        return (
+            f'<span class="{status.value}">{_e(mark_words(status, lang))}</span> '
+            f'<span class="whose">({_e(label(whose, lang))})</span>'
+        )
+
+    yours, grader = mark(change.yours, "mark_you"), mark(change.grader, "mark_grader")
+    first, second = (yours, grader) if yours_count else (grader, yours)
+    return f'<td class="status">{first}<br>{second}</td>'
+
+
+def _dispute(view: DisputeView, lang: Lang, tz: tzinfo | None) -> list[str]:
+    """Where the candidate's dispute stands, their reason and the mentor's note."""
+    dispute = view.dispute
+    if dispute.reason.strip():
+        reason = f'<span class="typed">{_e(dispute.reason)}</span>'
+    else:
+        reason = _e(label("no_reason", lang))
+    parts = [
+        f'<div class="dispute {dispute.status.value}">',
+        f"<h4>{_e(label('dispute', lang))}</h4>",
+        f"<p>{_e(ruling_words(view, lang, tz))}</p>",
+        f"<p>{_e(label('your_reason', lang))}{_e(colon(lang))} {reason}</p>",
+    ]
+    if dispute.note.strip():
+        note = f'<span class="typed">{_e(dispute.note)}</span>'
+        parts.append(f"<p>{_e(label('mentor_note', lang))}{_e(colon(lang))} {note}</p>")
+    elif not view.counts:
+        parts.append(f"<p>{_e(label('no_mentor_note', lang))}</p>")
+    parts.append("</div>")
     return parts

@@ -1,16 +1,30 @@
-"""The JSON report: everything stored about the sessions, so a program can read them back."""
+"""The JSON report: everything stored about the sessions, so a program can read them back.
+
+Each turn keeps the machine's grade under `grade`, whatever became of it. `counted_score` is the
+score every average uses: the candidate's own where their dispute is open or was accepted, else
+the grader's. `dispute` is the turn's newest dispute (null when none): its status, the
+candidate's score, verdict and mark of each key point, their reason, and the mentor's ruling.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.grading.grade import Grade
+from assistant.grading.grade import Coverage, Grade, Verdict
 from assistant.reports.outline import notice_codes
-from assistant.store.records import SessionDetail, SessionStatus, SessionSummary, TurnRecord
+from assistant.store.records import (
+    DisputeRecord,
+    DisputeStatus,
+    SessionDetail,
+    SessionStatus,
+    SessionSummary,
+    TurnRecord,
+)
 
 REPORT_FORMAT = "mock-interview-report"
 """The `format` field, so a reader can tell this file from any other JSON."""
@@ -75,11 +89,31 @@ def _turn(turn: TurnRecord) -> dict[str, Any]:
         "category": turn.category,
         "answer": turn.answer,
         "grade": turn.grade.to_dict() if turn.grade is not None else None,
+        "counted_score": turn.score,
+        "dispute": _dispute(turn.dispute) if turn.dispute is not None else None,
         "hints_used": turn.hints_used,
         "skipped": turn.skipped,
         "follow_up_of": turn.follow_up_of,
         "shown_at": _when(turn.shown_at),
         "submitted_at": _when(turn.submitted_at),
+    }
+
+
+def _dispute(dispute: DisputeRecord) -> dict[str, Any]:
+    """The candidate's grade as their marks (the rest of it is the machine's grade), the
+    reason, and the ruling."""
+    return {
+        "id": dispute.id,
+        "status": dispute.status.value,
+        "candidate": dispute.candidate,
+        "created_at": _when(dispute.created_at),
+        "score": dispute.grade.score,
+        "verdict": dispute.grade.verdict.value,
+        "key_points": {point.id: point.status.value for point in dispute.grade.key_points},
+        "reason": dispute.reason,
+        "settled_by": dispute.settled_by,
+        "settled_at": _when(dispute.settled_at) if dispute.settled_at is not None else None,
+        "note": dispute.note,
     }
 
 
@@ -128,6 +162,8 @@ def _detail(data: dict[str, Any]) -> SessionDetail:
 
 
 def _turn_record(data: dict[str, Any]) -> TurnRecord:
+    grade = Grade.from_dict(data["grade"]) if data["grade"] is not None else None
+    disputed = data.get("dispute")  # absent from reports written before disputes
     return TurnRecord(
         id=int(data["id"]),
         session_id=int(data["session_id"]),
@@ -137,10 +173,34 @@ def _turn_record(data: dict[str, Any]) -> TurnRecord:
         reference_answer=data["reference_answer"],
         category=data["category"],
         answer=data["answer"],
-        grade=Grade.from_dict(data["grade"]) if data["grade"] is not None else None,
+        grade=grade,
         hints_used=int(data["hints_used"]),
         skipped=bool(data["skipped"]),
         follow_up_of=data["follow_up_of"],
         shown_at=datetime.fromisoformat(data["shown_at"]),
         submitted_at=datetime.fromisoformat(data["submitted_at"]),
+        dispute=_dispute_record(disputed, int(data["id"]), grade) if disputed else None,
+    )
+
+
+def _dispute_record(data: dict[str, Any], turn_id: int, grade: Grade | None) -> DisputeRecord:
+    """A dispute read back: the machine's grade with the candidate's marks, score and verdict."""
+    if grade is None:
+        raise ValueError(f"turn {turn_id} has a dispute but no grade")
+    marks = {key: Coverage(mark) for key, mark in data["key_points"].items()}
+    points = [replace(p, status=marks.get(p.id, p.status)) for p in grade.key_points]
+    settled_at = data["settled_at"]
+    return DisputeRecord(
+        id=int(data["id"]),
+        turn_id=turn_id,
+        candidate=data["candidate"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+        grade=replace(
+            grade, key_points=points, score=int(data["score"]), verdict=Verdict(data["verdict"])
+        ),
+        reason=data["reason"],
+        status=DisputeStatus(data["status"]),
+        settled_by=data["settled_by"],
+        settled_at=datetime.fromisoformat(settled_at) if settled_at else None,
+        note=data["note"],
     )

@@ -11,14 +11,20 @@ from assistant.grading.grade import Coverage, Grade
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
 from assistant.reports.outline import (
+    DisputeView,
+    MarkChange,
     QuestionBlock,
     SummaryRow,
+    average_note,
     average_text,
     clock_text,
+    dispute_view,
     models_and_banks,
     notices,
     question_blocks,
     question_counts,
+    ruling_words,
+    score_words,
     summary_rows,
     time_taken,
     when_text,
@@ -31,9 +37,9 @@ from assistant.reports.wording import (
     coverage_words,
     label,
     labelled,
+    mark_words,
     note_words,
     value_label,
-    verdict_words,
 )
 from assistant.store.records import SessionDetail, TurnRecord
 
@@ -102,7 +108,7 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
         ("language", inline(s.lang)),
         ("status", inline(value_label(s.status.value, lang))),
         ("questions", question_counts(detail, lang)),
-        ("average", average_text(s)),
+        ("average", _average(detail, lang)),
         ("duration", clock_text(s.duration)),
         ("model", inline(s.model_id) or "—"),
         ("bank", inline(s.bank_version) or "—"),
@@ -117,8 +123,14 @@ def _session(detail: SessionDetail, tz: tzinfo | None, lang: Lang, bank: ReportB
         lines += [f"> **{notice}**", ""]
     lines += _summary_table(summary_rows(detail, lang), lang)
     for n, block in enumerate(question_blocks(detail.turns), start=1):
-        lines += _block(block, n, lang, bank)
+        lines += _block(block, n, lang, bank, tz)
     return lines
+
+
+def _average(detail: SessionDetail, lang: Lang) -> str:
+    """The average, and how many answers in it counted with the candidate's own grade."""
+    note = average_note(detail, lang)
+    return f"{average_text(detail.session)} ({note})" if note else average_text(detail.session)
 
 
 _SUMMARY_COLUMNS = (
@@ -155,19 +167,21 @@ def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> list[str]:
     return [*lines, ""]
 
 
-def _block(block: QuestionBlock, n: int, lang: Lang, bank: ReportBank) -> list[str]:
+def _block(
+    block: QuestionBlock, n: int, lang: Lang, bank: ReportBank, tz: tzinfo | None
+) -> list[str]:
     lines = [f"### {label('question_n', lang, n=n)}. {inline(block.turn.question_text)}", ""]
-    lines += _turn(block.turn, lang, bank)
+    lines += _turn(block.turn, lang, bank, tz)
     for follow_up in block.follow_ups:
         lines += [f"#### {labelled('follow_up', lang, inline(follow_up.question_text))}", ""]
-        lines += _turn(follow_up, lang, bank)
+        lines += _turn(follow_up, lang, bank, tz)
     return lines
 
 
-def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
+def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank, tz: tzinfo | None) -> list[str]:
     facts = [
         labelled("category", lang, inline(bank.category_title(turn.category, lang))),
-        labelled("score", lang, _score(turn, lang)),
+        labelled("score", lang, score_words(turn, lang)),
         labelled("hints", lang, turn.hints_used),
         labelled("time_taken", lang, clock_text(time_taken(turn))),
     ]
@@ -179,7 +193,7 @@ def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     else:
         lines += [*fenced(turn.answer), ""]
     if turn.grade is not None:
-        lines += _grade(turn.grade, lang)
+        lines += _grade(turn.grade, lang, dispute_view(turn), tz)
     lines += [f"**{label('reference', lang)}**", "", *_paragraphs(turn.reference_answer), ""]
     mistakes = common_mistakes(turn.question_id, turn.follow_up_of, bank)
     if mistakes:
@@ -192,28 +206,55 @@ def _turn(turn: TurnRecord, lang: Lang, bank: ReportBank) -> list[str]:
     return lines
 
 
-def _score(turn: TurnRecord, lang: Lang) -> str:
-    if turn.grade is None:
-        return label("skipped", lang).lower() if turn.skipped else label("not_graded", lang)
-    return f"{turn.grade.score}/100 ({verdict_words(turn.grade.verdict, lang)})"
-
-
-def _grade(grade: Grade, lang: Lang) -> list[str]:
+def _grade(grade: Grade, lang: Lang, view: DisputeView | None, tz: tzinfo | None) -> list[str]:
+    """The key points (a disputed one with both marks), the dispute, then the grader's notes."""
     lines: list[str] = []
     if grade.key_points:
         lines += [f"**{label('key_points', lang)}**", ""]
         for point in grade.key_points:
-            status = f"{coverage_words(point.status, lang)}{colon(lang)} {inline(point.text)}"
-            row = f"- {_MARKS[point.status]} {status}"
+            change = view.changes.get(point.id) if view is not None else None
+            if view is not None and change is not None:
+                marks = _both_marks(change, view.counts, lang)
+            else:
+                marks = f"{_MARKS[point.status]} {coverage_words(point.status, lang)}"
+            row = f"- {marks}{colon(lang)} {inline(point.text)}"
             if point.evidence and point.status is not Coverage.MISSED:
                 row += f" — {labelled('you_said', lang, code_span(point.evidence))}"
             lines.append(row)
         lines.append("")
+    if view is not None:
+        lines += _dispute(view, lang, tz)
     if grade.notes:
         lines += [f"**{label('notes', lang)}**", ""]
         lines += [f"- {inline(note_words(note, lang))}" for note in grade.notes]
         lines.append("")
     return lines
+
+
+def _both_marks(change: MarkChange, yours_count: bool, lang: Lang) -> str:
+    """`✔ Covered (you) / ✘ Missed (grader)`: the counted mark first."""
+    yours = f"{_MARKS[change.yours]} {mark_words(change.yours, lang)} ({label('mark_you', lang)})"
+    grader = (
+        f"{_MARKS[change.grader]} {mark_words(change.grader, lang)} ({label('mark_grader', lang)})"
+    )
+    return f"{yours} / {grader}" if yours_count else f"{grader} / {yours}"
+
+
+def _dispute(view: DisputeView, lang: Lang, tz: tzinfo | None) -> list[str]:
+    """Where the candidate's dispute stands, their reason and the mentor's note."""
+    dispute = view.dispute
+    reason = code_span(dispute.reason) if dispute.reason.strip() else label("no_reason", lang)
+    lines = [
+        f"**{label('dispute', lang)}**",
+        "",
+        f"- {ruling_words(view, lang, tz)}",
+        f"- {labelled('your_reason', lang, reason)}",
+    ]
+    if dispute.note.strip():
+        lines.append(f"- {labelled('mentor_note', lang, code_span(dispute.note))}")
+    elif not view.counts:
+        lines.append(f"- {label('no_mentor_note', lang)}")
+    return [*lines, ""]
 
 
 def _paragraphs(text: str) -> list[str]:

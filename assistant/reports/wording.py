@@ -70,6 +70,39 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col_partial": ("Partly", "En partie"),
     "col_missed": ("Missed", "Manqués"),
     "col_contradicted": ("Contradicted", "Contredits"),
+    # disputes: the candidate overruled the grader (`grading.overrule`)
+    "your_grade": ("your grade {score}/100 ({verdict})", "votre note {score}/100 ({verdict})"),
+    "grader_grade": ("grader {score}/100 ({verdict})", "correcteur {score}/100 ({verdict})"),
+    "not_counted": ("not counted", "non retenue"),
+    "score_and_grader": ("{score} (grader {other})", "{score} (correcteur {other})"),
+    "score_and_yours": ("{score} (yours {other})", "{score} (la vôtre {other})"),
+    "own_grades_one": (
+        "1 answer counted with your own grade",
+        "1 réponse comptée avec votre propre note",
+    ),
+    "own_grades_many": (
+        "{n} answers counted with your own grades",
+        "{n} réponses comptées avec vos propres notes",
+    ),
+    "mark_you": ("you", "vous"),
+    "mark_grader": ("grader", "correcteur"),
+    "dispute": ("Your dispute", "Votre contestation"),
+    "dispute_open": (
+        "Waiting for a mentor since {when}: your grade counts meanwhile.",
+        "En attente d'un mentor depuis le {when} : votre note compte en attendant.",
+    ),
+    "dispute_accepted": (
+        "Accepted by {mentor} on {when}: your grade counts.",
+        "Acceptée par {mentor} le {when} : votre note compte.",
+    ),
+    "dispute_rejected": (
+        "Rejected by {mentor} on {when}: the grader's grade counts, not yours.",
+        "Refusée par {mentor} le {when} : c'est la note du correcteur qui compte, pas la vôtre.",
+    ),
+    "your_reason": ("Your reason", "Votre motif"),
+    "no_reason": ("(none given)", "(aucun)"),
+    "mentor_note": ("Mentor's note", "Remarque du mentor"),
+    "no_mentor_note": ("The mentor left no note.", "Le mentor n'a laissé aucune remarque."),
     # values
     "completed": ("completed", "terminée"),
     "in-progress": ("in progress", "en cours"),
@@ -141,6 +174,21 @@ def verdict_words(verdict: Verdict, lang: Lang) -> str:
 def note_words(note: Note, lang: Lang) -> str:
     """A grading note as the candidate was told it."""
     return note_text(note, lang)
+
+
+_MARK_WORDS: dict[Coverage, tuple[str, str]] = {
+    Coverage.COVERED: ("Covered", "Couvert"),
+    Coverage.PARTIAL: ("Partly covered", "En partie couvert"),
+    Coverage.MISSED: ("Missed", "Manqué"),
+    Coverage.CONTRADICTED: ("Contradicted", "Contredit"),
+}
+
+
+def mark_words(status: Coverage, lang: Lang) -> str:
+    """A key point's mark in one or two words, capitalised: set beside another mark (the
+    candidate's and the grader's), the long wording of a contradiction would not fit."""
+    en, fr = _MARK_WORDS[status]
+    return en if lang == "en" else fr
 
 
 def coverage_words(status: Coverage, lang: Lang) -> str:

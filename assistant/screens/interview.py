@@ -32,6 +32,7 @@ from assistant.interview.lines import format_duration, line
 from assistant.interview.recovery import HeldAnswer
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog
+from assistant.screens.disagree import disagree_with, disputable
 from assistant.store.errors import StoreError
 from assistant.store.journal import (
     AnswerJournal,
@@ -88,6 +89,10 @@ class InterviewScreen(Screen[int]):
         # Out of the footer, which must fit 80 columns in French; in the palette and the keys panel.
         Binding("ctrl+o", "repeat", "Repeat", id="interview.repeat", show=False, priority=True),
         Binding("ctrl+r", "reference", "Reference", id="interview.reference", priority=True),
+        # Out of the footer (80 columns in French): offered under each feedback and in the palette.
+        Binding(
+            "ctrl+g", "disagree", "Disagree", id="interview.disagree", show=False, priority=True
+        ),
         Binding("escape", "end", "End", id="interview.end", priority=True),
         Binding(
             "pageup,ctrl+up",
@@ -150,6 +155,8 @@ class InterviewScreen(Screen[int]):
         self._grading_note: TranscriptEntry | None = None
         self._saved_notes: dict[int, TranscriptEntry] = {}
         """"Will be graded" lines of answers graded in the background, taken away once graded."""
+        self._last_graded: int | None = None
+        """Practice: the turn whose feedback was shown last, which Disagree is about."""
         self._last_answered: Step | None = None
         """The step the candidate last answered (not skipped): what the reference is about."""
         self._unsaved: list[UnsavedAnswer] = []
@@ -181,9 +188,11 @@ class InterviewScreen(Screen[int]):
                 "repeat": "repeat_action",
                 "reference": "reference_action",
                 "end": "end_action",
+                "disagree": "disagree",
             },
             self.lang,
             tooltips={
+                "disagree": "disagree_help",
                 "hint": "hint_help",
                 "skip": "skip_help",
                 "repeat": "repeat_help",
@@ -672,6 +681,9 @@ class InterviewScreen(Screen[int]):
             self.transcript.feedback(event.grade, self.lang)
             caveat = "show_reference" if event.grade.verifier_id else "show_reference_unverified"
             self.transcript.system(line(caveat, self.lang))
+            if event.grade.key_points:
+                self._last_graded = pending.turn_id
+                self.transcript.system(line("disagree_offer", self.lang))
             self._feedback_shown_last = True
         if pending.leads_on and not self._ending:
             self._awaiting_grade = False
@@ -712,7 +724,7 @@ class InterviewScreen(Screen[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In mock mode there are no hints nor references: their keys are not offered."""
         mock = self.interview.settings.mode is Mode.MOCK
-        return not (mock and action in ("hint", "reference"))
+        return not (mock and action in ("hint", "reference", "disagree"))
 
     def action_hint(self) -> None:
         """Give the next progressive hint (practice mode only)."""
@@ -765,6 +777,33 @@ class InterviewScreen(Screen[int]):
         pitfalls = step.pitfalls()
         if pitfalls:
             self.transcript.pitfalls(pitfalls, lang)
+
+    def action_disagree(self) -> None:
+        """Let the candidate mark the key points of the answer whose feedback is on screen."""
+        if self.interview.settings.mode is Mode.MOCK:
+            return  # not offered in mock mode (see check_action): the summary offers it
+        turn = self._graded_turn(self._last_graded)
+        if turn is None:
+            self.transcript.system(line("disagree_nothing", self.lang))
+            return
+
+        def said(text: str) -> None:
+            # After the dialog has gone: the transcript scrolls to the end only once shown.
+            self.call_after_refresh(self.transcript.system, text)
+
+        disagree_with(self, self.coach.store, turn, self.lang, said)
+
+    def _graded_turn(self, turn_id: int | None) -> TurnRecord | None:
+        """The stored turn `turn_id` of this session, if it is there and can be disputed."""
+        if turn_id is None or self.session_id is None:
+            return None
+        try:
+            detail = self.coach.store.get_session(self.session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
+        turns = detail.turns if detail is not None else []
+        return next((t for t in turns if t.id == turn_id and disputable(t)), None)
 
     def action_scroll_transcript(self, direction: int) -> None:
         """Page the transcript up or down while the editor keeps the focus."""

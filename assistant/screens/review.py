@@ -63,6 +63,7 @@ from assistant.screens.bindings import relabel_bindings
 from assistant.screens.cohort import CohortView
 from assistant.screens.cohort import label as cohort_label
 from assistant.screens.dialogs import ConfirmDialog, Dialog, ErrorDialog
+from assistant.screens.disagree import disagree_with, disputable, dispute_renderable
 from assistant.store.errors import StoreError
 from assistant.store.records import QuestionAttempt, SessionDetail, SessionSummary, TurnRecord
 from assistant.widgets.keys_in_order import OrderedInput
@@ -300,6 +301,9 @@ def turn_renderable(
         parts.append(Text(empty, style="italic dim"))
     if turn.grade is not None:
         parts.append(feedback_renderable(turn.grade, lang))
+        disputed = dispute_renderable(turn, lang)
+        if disputed is not None:
+            parts.append(disputed)
     parts.append(Text(report_label("reference", lang), style="bold underline"))
     parts.append(Text(turn.reference_answer))
     if pitfalls:
@@ -437,6 +441,7 @@ class ReviewScreen(Screen[None]):
         Binding("p", "progress", "Progress", show=False, id="review.progress"),
         Binding("d", "delete", "Delete", id="review.delete"),
         Binding("e", "export", "Export", id="review.export"),
+        Binding("g", "disagree", "Disagree", id="review.disagree"),
         Binding("x", "export_shown", "Export all", id="review.export_shown"),
         # Mentors only (the tab is not there for others, and the key says why).
         Binding("c", "cohort", "Cohort", show=False, id="review.cohort"),
@@ -511,7 +516,11 @@ class ReviewScreen(Screen[None]):
             self.is_mentor = False  # the list below says what is wrong with the log
         # The footer in the screen's language (issue 13, item 1).
         keys = ("back", "sort", "reverse", "filter", "history", "progress", "delete", "export")
-        relabel_bindings(self, {a: f"review_{a}" for a in (*keys, "export_shown")}, lang)
+        relabel_bindings(
+            self,
+            {a: f"review_{a}" for a in (*keys, "export_shown")} | {"disagree": "disagree"},
+            lang,
+        )
         bank = self.coach.bank
         categories = [
             (bank.category_title(c.id, lang), c.id)
@@ -692,6 +701,30 @@ class ReviewScreen(Screen[None]):
         first = next(iter(view.query(TurnCard)), None)
         (first or view).focus()
         self.refresh_bindings()
+
+    def action_disagree(self) -> None:
+        """Mark the key points of the focused answer yourself (a mentor's ruling is final)."""
+        focused = self.focused
+        if not isinstance(focused, TurnCard) or self.detail is None:
+            return
+        session_id = self.detail.session.id
+        turn_id = focused.turn.id
+
+        async def said(text: str) -> None:
+            self.notify(text, markup=False, timeout=8)
+            await self.show_session(session_id)
+            card = next(
+                (c for c in self.session_view.query(TurnCard) if c.turn.id == turn_id), None
+            )
+            if card is not None:
+                card.focus()
+                card.scroll_visible(animate=False)
+
+        def done(text: str) -> None:
+            self.run_worker(said(text), group="disagree")
+
+        lang = as_lang(self.detail.session.lang)
+        disagree_with(self, self.coach.store, focused.turn, lang, done)
 
     # --- one question across sessions --------------------------------------------------
 
@@ -984,6 +1017,11 @@ class ReviewScreen(Screen[None]):
             if pane != "session-pane":
                 return False
             return True if isinstance(self.focused, TurnCard) else None
+        if action == "disagree":
+            if pane != "session-pane":
+                return False
+            focused = self.focused
+            return True if isinstance(focused, TurnCard) and disputable(focused.turn) else None
         if action in ("delete", "export"):
             # The Question tab mixes sessions: which one to delete would be a guess.
             if pane in ("progress-pane", "question-pane", "cohort-pane"):

@@ -23,6 +23,8 @@ from assistant.interview.summary import InterviewSummary, NextQuestion, summariz
 from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import Need
 from assistant.screens.bindings import relabel_bindings
+from assistant.screens.disagree import AnswerPicker, disagree_with, disputable
+from assistant.store.errors import StoreError
 from assistant.store.records import SessionDetail, TurnRecord
 
 if TYPE_CHECKING:
@@ -33,14 +35,20 @@ def _turn_row(turn: TurnRecord, number: int, lang: Lang) -> Text:
     """One line per answer: number, score and verdict (or skipped / not graded), the question."""
     if turn.skipped:
         score = line("skipped_label", lang)
-    elif turn.grade is None:
+    elif turn.grade is None or turn.verdict is None:
         score = line("ungraded", lang)
     else:
-        score = f"{turn.grade.score:>3} {verdict_label(turn.grade.verdict, lang)}"
+        score = f"{turn.score:>3} {verdict_label(turn.verdict, lang)}"
     prefix = "   ↳ " if turn.follow_up_of is not None else f"{number:>2}. "
     row = Text()
     row.append(prefix)
     row.append(f"{score}  ", style="bold")
+    if turn.own_grade is not None and turn.grade is not None:
+        # Both, where they differ: the candidate's counts, the grader's is kept.
+        row.append(
+            f"({line('your_grade', lang)}; {line('grader', lang)} {turn.grade.score})  ",
+            style="italic",
+        )
     row.append(turn.question_text)
     row.truncate(200, overflow="ellipsis")
     return row
@@ -50,12 +58,17 @@ def _turn_details(turn: TurnRecord, lang: Lang) -> RenderableType:
     """Under an answer's line: each key point covered, missed or contradicted, and the
     reference (the mock summary: nothing was shown during the interview)."""
     parts: list[RenderableType] = []
-    for result in turn.grade.key_points if turn.grade is not None else []:
+    machine = {p.id: p.status for p in turn.grade.key_points} if turn.grade is not None else {}
+    counted = turn.counted_grade
+    for result in counted.key_points if counted is not None else []:
         mark, style = COVERAGE_MARKS[result.status]
         label = coverage_label(result.status, lang)
         row = Text()
         row.append(f"{mark} {label}{colon(lang)} ", style=style)
         row.append(result.text)
+        if machine.get(result.id, result.status) is not result.status:
+            theirs = coverage_label(machine[result.id], lang)
+            row.append(f"  ({line('grader', lang)}{colon(lang)} {theirs})", style="dim")
         parts.append(row)
     parts.append(Text(line("reference", lang) + colon(lang), style="bold"))
     parts.append(Text(turn.reference_answer, style="dim"))
@@ -86,6 +99,7 @@ class SummaryScreen(Screen[SummaryChoice]):
         Binding("ctrl+v", "review", "Review", id="summary.review"),
         Binding("ctrl+e", "export", "Export", id="summary.export"),
         Binding("ctrl+n", "new", "New interview", id="summary.new"),
+        Binding("ctrl+g", "disagree", "Disagree", id="summary.disagree"),
     ]
 
     def __init__(self, session_id: int) -> None:
@@ -105,7 +119,15 @@ class SummaryScreen(Screen[SummaryChoice]):
         lang: Lang = "fr" if detail and detail.session.lang == "fr" else "en"
         self.lang = lang
         relabel_bindings(
-            self, {"review": "review", "export": "export_short", "new": "new_interview"}, lang
+            self,
+            {
+                "review": "review",
+                "export": "export_short",
+                "new": "new_interview",
+                "disagree": "disagree",
+            },
+            lang,
+            tooltips={"disagree": "disagree_help_summary"},
         )
         with VerticalScroll(id="summary"):
             yield Static(line("summary_title", lang), id="title", markup=False)
@@ -201,6 +223,39 @@ class SummaryScreen(Screen[SummaryChoice]):
     def quit_app(self) -> None:
         """Leave the app."""
         self.dismiss(SummaryChoice("quit"))
+
+    def action_disagree(self) -> None:
+        """Mark the key points of one of this session's graded answers yourself."""
+        try:
+            detail = self.coach.store.get_session(self.session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        final = (
+            {t.question_id: t.id for t in detail.turns if t.follow_up_of is None} if detail else {}
+        )
+        turns = [
+            t
+            for t in (detail.turns if detail is not None else [])
+            if disputable(t) and (t.follow_up_of is not None or final[t.question_id] == t.id)
+        ]
+        if not turns:
+            self.notify(line("disagree_nothing", self.lang), markup=False)
+            return
+
+        def said(text: str) -> None:
+            self.notify(text, markup=False, timeout=8)
+            self.refresh(recompose=True)
+
+        def picked(turn_id: int | None) -> None:
+            turn = next((t for t in turns if t.id == turn_id), None)
+            if turn is not None:
+                disagree_with(self, self.coach.store, turn, self.lang, said)
+
+        if len(turns) == 1:
+            picked(turns[0].id)
+        else:
+            self.app.push_screen(AnswerPicker(turns, self.lang), picked)
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:

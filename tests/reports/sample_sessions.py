@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from assistant.grading.grade import Coverage, Grade, KeyPointResult, Note, NoteCode, Verdict
-from assistant.store.records import SessionDetail, SessionStatus, SessionSummary, TurnRecord
+from assistant.grading.overrule import overruled
+from assistant.store.records import (
+    DisputeRecord,
+    DisputeStatus,
+    SessionDetail,
+    SessionStatus,
+    SessionSummary,
+    TurnRecord,
+    mean_score,
+)
 
 GENERATED_AT = datetime(2025, 3, 14, 18, 0, tzinfo=UTC)
 """When the golden reports were generated."""
@@ -184,3 +195,141 @@ def empty_session() -> SessionDetail:
     return SessionDetail(
         summary(14, status=SessionStatus.ABANDONED, turns=0, average=None, duration=None), []
     )
+
+
+DISPUTED_AT = START + timedelta(minutes=20)
+"""When the candidate disputed their grades."""
+
+SETTLED_AT = START + timedelta(days=1, hours=1)
+"""When a mentor settled a dispute."""
+
+AWKWARD_REASON = "I *did* say `monitoring` | <b>twice</b> [bold]really[/bold]"
+"""A reason with Markdown, HTML and Rich markup in it: every format must show it as typed."""
+
+
+def disputed(
+    record: TurnRecord,
+    marks: Mapping[str, Coverage],
+    status: DisputeStatus,
+    *,
+    reason: str = "",
+    mentor: str | None = None,
+    note: str = "",
+) -> TurnRecord:
+    """`record` with the candidate's dispute of its grade (their marks rescored as the store
+    does, `overrule.overruled`), settled by `mentor` at `SETTLED_AT` when given."""
+    assert record.grade is not None
+    dispute = DisputeRecord(
+        id=record.id + 1000,
+        turn_id=record.id,
+        candidate="ada",
+        created_at=DISPUTED_AT,
+        grade=overruled(record.grade, marks),
+        reason=reason,
+        status=status,
+        settled_by=mentor,
+        settled_at=SETTLED_AT if mentor is not None else None,
+        note=note,
+    )
+    return replace(record, dispute=dispute)
+
+
+def _with_average(session: SessionSummary, turns: list[TurnRecord]) -> SessionDetail:
+    """The session with the average the store gives it: counted scores, as every screen."""
+    return SessionDetail(replace(session, average_score=mean_score(turns)), turns)
+
+
+def disputed_session() -> SessionDetail:
+    """A completed English session whose grades the candidate disputed four ways: open
+    (62 -> 100), rejected with a note (follow-up, 40 -> 83), withdrawn (shown as undisputed)
+    and accepted without a note (62 -> 67)."""
+    turns = [
+        disputed(
+            turn(301, 1, grade=grade(62, Verdict.ADEQUATE), session_id=15),
+            {"monitoring": Coverage.COVERED, "reproducibility": Coverage.COVERED},
+            DisputeStatus.OPEN,
+            reason=AWKWARD_REASON,
+        ),
+        disputed(
+            turn(
+                302,
+                2,
+                question="How would you make training reproducible?",
+                answer="Pin the data version\nand the seed.",
+                grade=grade(40, Verdict.PARTIAL),
+                follow_up_of=301,
+                session_id=15,
+            ),
+            {"reproducibility": Coverage.COVERED},
+            DisputeStatus.REJECTED,
+            reason="Pinning is reproducibility.",
+            mentor="mia",
+            note="Pinning the seed alone does not make training reproducible.",
+        ),
+        disputed(
+            turn(
+                303,
+                3,
+                question_id="feature-store",
+                question="What is a feature store?",
+                answer="A shared store of features.",
+                grade=grade(55, Verdict.ADEQUATE),
+                category="technical",
+                session_id=15,
+            ),
+            {"reproducibility": Coverage.COVERED},
+            DisputeStatus.WITHDRAWN,
+        ),
+        disputed(
+            turn(
+                304,
+                4,
+                question_id="canary",
+                question="What is a canary release?",
+                answer="Send a small share of traffic to the new model.",
+                grade=grade(62, Verdict.ADEQUATE),
+                category="cloud",
+                session_id=15,
+            ),
+            {"reproducibility": Coverage.PARTIAL},
+            DisputeStatus.ACCEPTED,
+            mentor="max",
+        ),
+    ]
+    return _with_average(summary(15, turns=4), turns)
+
+
+def french_disputed_session() -> SessionDetail:
+    """A French session: one dispute accepted with a note, one rejected without."""
+    turns = [
+        disputed(
+            turn(
+                401,
+                1,
+                answer="La surveillance en production.",
+                grade=grade(62, Verdict.ADEQUATE),
+                session_id=16,
+            ),
+            {"monitoring": Coverage.COVERED},
+            DisputeStatus.ACCEPTED,
+            reason="J'ai parlé de surveillance.",
+            mentor="max",
+            note="D'accord : la surveillance est bien citée.",
+        ),
+        disputed(
+            turn(
+                402,
+                2,
+                question_id="canary",
+                question="Qu'est-ce qu'un déploiement canari ?",
+                answer="On bascule tout d'un coup.",
+                grade=grade(40, Verdict.PARTIAL),
+                category="cloud",
+                session_id=16,
+            ),
+            {"devops-for-ml": Coverage.PARTIAL, "reproducibility": Coverage.COVERED},
+            DisputeStatus.REJECTED,
+            mentor="mia",
+        ),
+    ]
+    return _with_average(summary(16, lang="fr", turns=2), turns)
