@@ -310,3 +310,45 @@ def test_an_undeclared_category_sits_in_the_middle() -> None:
     picked = pick_questions(questions, CATEGORIES, {}, count=3, now=NOW, seed=0)
 
     assert [q.id for q in picked] == ["f", "x", "b"]
+
+
+SOFT_CATEGORIES = CATEGORIES | {
+    "behavioural": Category(id="behavioural", title=_text("Behavioural"), stage=5, technical=False),
+    "career": Category(id="career", title=_text("Career"), stage=6, technical=False),
+}
+
+
+def test_a_short_session_is_mostly_technical() -> None:
+    """Issue 21.17: a 3-question session once held two behavioural or career questions."""
+    questions = [_question(f"{c}-{n}", c) for c in SOFT_CATEGORIES for n in range(5)]
+    for seed in range(30):
+        for count in (2, 3, 5, 6, 9):
+            picked = pick_questions(questions, SOFT_CATEGORIES, {}, count=count, now=NOW, seed=seed)
+            soft = [q for q in picked if not SOFT_CATEGORIES[q.category].technical]
+            assert len(picked) == count
+            assert len(soft) <= count // 3, (seed, count, [q.category for q in picked])
+
+
+def test_the_first_questions_of_a_longer_session_are_those_of_a_shorter_one() -> None:
+    """The summary previews three questions; the next session of six starts with them."""
+    questions = [_question(f"{c}-{n}", c) for c in SOFT_CATEGORIES for n in range(5)]
+    for seed in range(20):
+        three = rank_questions(
+            questions, {}, count=3, now=NOW, seed=seed, categories=SOFT_CATEGORIES
+        )
+        six = rank_questions(questions, {}, count=6, now=NOW, seed=seed, categories=SOFT_CATEGORIES)
+        assert [p.question.id for p in six[:3]] == [p.question.id for p in three]
+
+
+def test_a_session_of_soft_categories_alone_still_fills() -> None:
+    questions = [_question(f"{c}-{n}", c) for c in ("behavioural", "career") for n in range(3)]
+    picked = pick_questions(questions, SOFT_CATEGORIES, {}, count=4, now=NOW, seed=1)
+    assert len(picked) == 4
+
+
+def test_the_shipped_bank_marks_behavioural_and_career_as_not_technical() -> None:
+    from assistant.knowledge.loader import load_bank
+    from assistant.settings import shipped_bank_dir
+
+    bank = load_bank([shipped_bank_dir()]).bank
+    assert {c.id for c in bank.categories.values() if not c.technical} == {"behavioural", "career"}

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from assistant.knowledge.models import Category
 from assistant.knowledge.scheduler import (
     Choosable,
     LearningState,
@@ -52,6 +53,7 @@ def summarize(
     candidates: Sequence[Choosable] = (),
     now: datetime | None = None,
     limit: int = 3,
+    categories: Mapping[str, Category] | None = None,
 ) -> InterviewSummary:
     """Summarize one session (each main question counted once, by its last answer).
 
@@ -63,7 +65,8 @@ def summarize(
     main = sorted(final_turns(detail.turns), key=lambda t: t.order)
     graded = [t for t in main if t.grade is not None]
     skipped = [t for t in main if t.skipped]
-    scored: list[tuple[TurnRecord, int]] = [(t, t.grade.score) for t in graded if t.grade]
+    # The counted score: the candidate's own where their dispute of the grade stands.
+    scored: list[tuple[TurnRecord, int]] = [(t, t.score) for t in graded if t.score is not None]
     scored += [(t, 0) for t in skipped if t.grade is None]
     by_category: dict[str, list[int]] = defaultdict(list)
     for turn, score in sorted(scored, key=lambda p: p[0].order):
@@ -71,7 +74,14 @@ def summarize(
     ranked = sorted(graded, key=lambda t: (t.score or 0, t.order))
     proposals = (
         # The seed the next session draws with (see `draw_seed`): the preview is what it asks.
-        rank_questions(candidates, states, count=limit, now=now, seed=draw_seed(states))
+        rank_questions(
+            candidates,
+            states,
+            count=limit,
+            now=now,
+            seed=draw_seed(states),
+            categories=categories,
+        )
         if now is not None
         else []
     )

@@ -254,6 +254,10 @@ class Category:
     """Display name."""
     stage: Annotated[int, Ge(1), Le(9)] = 5
     """Where it falls in the shape of an interview: lower stages are asked first."""
+    technical: bool = True
+    """Whether its questions test technical knowledge. A session draws at most one question in
+    three from categories that do not (behavioural, career) while technical ones remain: an
+    interview for a technical role is mostly technical."""
 
 
 @dataclass(frozen=True, kw_only=True)

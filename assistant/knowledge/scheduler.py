@@ -171,6 +171,7 @@ def rank_questions(
     count: int,
     now: datetime,
     seed: int | None = None,
+    categories: Mapping[str, Category] | None = None,
 ) -> list[Proposal[_Q]]:
     """Up to `count` distinct questions, the most useful first, with why each was chosen.
 
@@ -181,7 +182,10 @@ def rank_questions(
     soon, and new material keeps coming in. When one kind runs out the other fills the session;
     questions known well and not due come last (the same order). Within a kind the
     categories are balanced, so a short session still covers the interview's stages; remaining
-    ties are broken at random, reproducibly for a given `seed`.
+    ties are broken at random, reproducibly for a given `seed`. Questions of a category that is
+    not technical (`Category.technical`, from `categories`) make at most one in three of any
+    first n questions while a technical one of the same kind remains, so a preview of the first
+    few is what a longer session starts with.
     """
     now = as_utc(now)
     rng = random.Random(seed)
@@ -202,17 +206,28 @@ def rank_questions(
         "new": [q for q in pool if needs[q.id] is Need.NEW],
         "known": [q for q in pool if needs[q.id] is Need.KNOWN],
     }
+    soft = {c.id for c in (categories or {}).values() if not c.technical}
     taken: Counter[str] = Counter()
     per_category: Counter[str] = Counter()
     chosen: list[Proposal[_Q]] = []
+    soft_taken = 0
     while len(chosen) < count and any(kinds.values()):
         if kinds["review"] and (not kinds["new"] or taken["review"] <= taken["new"]):
             kind = "review"
         else:
             kind = "new" if kinds["new"] else "known"
         candidates = kinds[kind]
-        best = min(candidates, key=lambda q: (per_category[q.category], keys[q.id]))
+        soft_full = soft_taken >= (len(chosen) + 1) // 3
+        best = min(
+            candidates,
+            key=lambda q: (
+                soft_full and q.category in soft,
+                per_category[q.category],
+                keys[q.id],
+            ),
+        )
         candidates.remove(best)
+        soft_taken += best.category in soft
         taken[kind] += 1
         per_category[best.category] += 1
         chosen.append(Proposal(best, needs[best.id], states.get(best.id)))
@@ -250,7 +265,10 @@ def pick_questions(
         and (difficulty is None or q.difficulty == difficulty)
     ]
     picked = [
-        p.question for p in rank_questions(candidates, states, count=count, now=now, seed=seed)
+        p.question
+        for p in rank_questions(
+            candidates, states, count=count, now=now, seed=seed, categories=categories
+        )
     ]
 
     def stage(q: _Q) -> int:

@@ -139,6 +139,7 @@ class SummaryScreen(Screen[SummaryChoice]):
                         InterviewSettings.from_dict(detail.session.settings)
                     ),
                     now=self.coach.now(),
+                    categories=self.coach.bank.categories,
                 )
                 yield Static(self._body(detail, summary, lang), id="summary-body")
         with Horizontal(id="summary-buttons"):
