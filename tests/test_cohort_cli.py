@@ -14,6 +14,7 @@ from assistant.settings import ENV_CANDIDATE, ROLES_FILE, Settings, os_user, shi
 from assistant.store import open_store
 from tests.cohort_log import PLANS, fill_cohort
 from tests.test_cli import run_cli
+from tests.ui.test_cohort_disputes import cohort_with_a_dispute
 
 
 @pytest.fixture
@@ -27,6 +28,14 @@ def db(tmp_path: Path) -> Path:
     finally:
         for store in stores.values():
             store.close()
+    return path
+
+
+@pytest.fixture
+def disputed_db(tmp_path: Path) -> Path:
+    """The same log, where alice disputed her grade of the drift question (20, hers 60)."""
+    path = tmp_path / "disputed.db"
+    cohort_with_a_dispute(path, load_bank([shipped_bank_dir()]).bank)
     return path
 
 
@@ -52,6 +61,43 @@ def test_review_cohort_prints_every_candidate_and_the_questions_failed_most(
     assert "What is model drift, and what is concept drift?" in result.stdout
     assert "failed 10 of 16" in result.stdout
     assert "missed 10, contradicted 6 of 16" in result.stdout
+
+
+def test_review_cohort_counts_the_disputes_waiting_and_how_often_the_grader_was_overruled(
+    disputed_db: Path, mentors: Path
+) -> None:
+    result = run_cli("review", "--cohort", "--db", str(disputed_db), "--candidate", "mia")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "Disputed grades waiting for a mentor: 1 (settle them on the Cohort tab" in result.stdout
+    start = lines.index(
+        "How often candidates overruled the grader (worst first): where the bank or the grader "
+        "needs work"
+    )
+    table = [line.split(maxsplit=5) for line in lines[start + 1 :]]
+    assert table[0] == [
+        "Rate",
+        "Disputed",
+        "Accepted",
+        "Rejected",
+        "Graded",
+        "Question / key point",
+    ]
+    # The question (1 of its 16 graded answers disputed, not settled yet), then the two key
+    # points alice marked otherwise, under it.
+    assert table[1] == [
+        "6%", "1", "0", "0", "16",
+        "What is model drift, and what is concept drift? [model-and-concept-drift]",
+    ]  # fmt: skip
+    assert [row[:5] for row in table[2:]] == [["6%", "1", "0", "0", "16"]] * 2
+    assert sorted(row[5].split()[1] for row in table[2:]) == ["Because", "Drift"]
+
+
+def test_review_cohort_without_a_dispute_says_none_waits(db: Path, mentors: Path) -> None:
+    result = run_cli("review", "--cohort", "--db", str(db), "--candidate", "mia")
+    assert result.returncode == 0, result.stderr
+    assert "Disputed grades waiting for a mentor: 0\n" in result.stdout
+    assert result.stdout.endswith("needs work\n(no grade disputed)\n")
 
 
 def test_review_cohort_refuses_a_candidate_and_says_how_to_become_a_mentor(

@@ -23,7 +23,11 @@ def cmd_review_cohort(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         return 1
     with store:
         try:
-            out.write(cohort_text(store.cohort()))
+            out.write(
+                cohort_text(
+                    store.cohort(), waiting=store.disputed_answers(), rates=store.overrule_rates()
+                )
+            )
         except NotAMentorError:
             return refuse(store, err, settings.config_dir)
         except StoreError as exc:

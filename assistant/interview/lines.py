@@ -381,6 +381,7 @@ _LINES: dict[str, tuple[str, str]] = {
         "Mark the key points of one of these answers yourself: your grade then counts",
         "Noter vous-même les points clés d'une de ces réponses : votre note compte alors",
     ),
+    "settled_disputes": ("Settled disputes", "Contestations tranchées"),
 }
 
 

@@ -2,7 +2,8 @@
 
 The mentor's view (`mock-interview review --cohort`, `export --cohort`, the Cohort tab) reads
 one `CohortOverview` from the store; this module words it as a terminal table, Markdown, HTML,
-JSON or CSV. Headless: it imports no Textual.
+JSON or CSV. The terminal text and the tab also say how many disputed grades wait for a mentor
+and how often candidates overruled the grader (`OverruleRate`). Headless: it imports no Textual.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assistant.interview.visible import visible
-from assistant.store.records import TREND_SESSIONS, CandidateStanding, CohortOverview
+from assistant.store.records import (
+    TREND_SESSIONS,
+    CandidateStanding,
+    CohortOverview,
+    DisputedAnswer,
+    OverruleRate,
+)
 
 if TYPE_CHECKING:
     from assistant.reports.export import ReportFormat
@@ -82,8 +90,40 @@ def weakest_text(standing: CandidateStanding) -> str:
     return ", ".join(f"{c.category} {c.average_score:.0f}" for c in standing.weakest) or "—"
 
 
-def cohort_text(overview: CohortOverview) -> str:
-    """The cohort as plain text tables, for a terminal."""
+def score_change(answer: DisputedAnswer) -> str:
+    """`52 → 100`: the grader's score of a disputed answer, then the candidate's."""
+    machine = answer.turn.grade
+    return f"{machine.score if machine is not None else '—'} → {answer.dispute.grade.score}"
+
+
+def percent(rate: float) -> str:
+    """A share as a whole percentage: `25%`."""
+    return f"{rate:.0%}"
+
+
+def overrule_groups(
+    rates: Sequence[OverruleRate],
+) -> list[tuple[OverruleRate, list[OverruleRate]]]:
+    """Each question's overrule rate, worst first, with its key points' rates (worst first)
+    under it: a key point read apart from its question says little."""
+    points: dict[str, list[OverruleRate]] = {}
+    questions: list[OverruleRate] = []
+    for rate in rates:  # the store's order: worst first
+        if rate.key_point_id is None:
+            questions.append(rate)
+        else:
+            points.setdefault(rate.question_id, []).append(rate)
+    return [(q, points.get(q.question_id, [])) for q in questions]
+
+
+def cohort_text(
+    overview: CohortOverview,
+    *,
+    waiting: Sequence[DisputedAnswer] | None = None,
+    rates: Sequence[OverruleRate] | None = None,
+) -> str:
+    """The cohort as plain text tables, for a terminal; with the disputed grades `waiting`
+    for a mentor and the grader's overrule `rates` when given."""
     names = [candidate_name(c.candidate) for c in overview.candidates]
     width = max([len("Candidate"), *(len(n) for n in names)])
     sessions = sum(c.sessions for c in overview.candidates)
@@ -114,7 +154,40 @@ def cohort_text(overview: CohortOverview) -> str:
                 f"    missed {kp.missed}, contradicted {kp.contradicted} of {kp.graded}: "
                 f"{visible(kp.text)}"
             )
+    if waiting is not None:
+        lines += [
+            "",
+            f"Disputed grades waiting for a mentor: {len(waiting)}"
+            + (" (settle them on the Cohort tab of `mock-interview review`)" if waiting else ""),
+        ]
+    if rates is not None:
+        lines += ["", *overrule_lines(rates)]
     return "\n".join(lines) + "\n"
+
+
+def overrule_lines(rates: Sequence[OverruleRate]) -> list[str]:
+    """How often the grader was overruled, per question with its key points under it, as
+    text lines: numbers first, so the columns hold whatever the text's length."""
+    lines = [
+        "How often candidates overruled the grader (worst first): where the bank or the grader "
+        "needs work",
+    ]
+    groups = overrule_groups(rates)
+    if not groups:
+        return [*lines, "(no grade disputed)"]
+    lines.append("Rate  Disputed  Accepted  Rejected  Graded  Question / key point")
+    for question, points in groups:
+        for rate in (question, *points):
+            text = (
+                f"{visible(rate.question_text)} [{rate.question_id}]"
+                if rate.key_point_id is None
+                else f"  · {visible(rate.key_point_text)}"
+            )
+            lines.append(
+                f"{percent(rate.rate):>4}  {rate.disputed:>8}  {rate.accepted:>8}  "
+                f"{rate.rejected:>8}  {rate.graded:>6}  {text}"
+            )
+    return lines
 
 
 def cohort_document(overview: CohortOverview, *, generated_at: datetime) -> dict[str, Any]:

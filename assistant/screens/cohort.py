@@ -1,5 +1,6 @@
-"""The mentor's view on the review screen: every candidate, the questions the group fails most,
-and any candidate's sessions opened read-only."""
+"""The mentor's view on the review screen: the disputed grades waiting for a ruling, every
+candidate, the questions the group fails most, how often candidates overruled the grader, and
+any candidate's sessions opened read-only."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,20 +17,36 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
-from assistant.reports.cohort import candidate_name, number, trend_text, weakest_text
+from assistant.reports.cohort import (
+    candidate_name,
+    number,
+    overrule_groups,
+    percent,
+    score_change,
+    trend_text,
+    weakest_text,
+)
+from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ErrorDialog
+from assistant.screens.settle import Ruling, SettleDialog, outcome_word
 from assistant.store.records import (
     TREND_SESSIONS,
     CohortOverview,
+    DisputedAnswer,
+    DisputeRecord,
+    DisputeStatus,
+    OverruleRate,
     SessionDetail,
     SessionSummary,
 )
+from assistant.store.repository import DisputeError
 
 if TYPE_CHECKING:
+    from assistant.app import InterviewApp
     from assistant.knowledge.loader import Bank
     from assistant.store import SessionStore
 
@@ -69,6 +87,43 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Session de {name}, en lecture seule. Échap pour revenir.",
     ),
     "failed_title": ("The cohort could not be read", "Le groupe n'a pas pu être lu"),
+    "settle_failed_title": ("The ruling was not saved", "La décision n'a pas été enregistrée"),
+    "disputes_title": (
+        "Disputed grades waiting for a mentor: {n}. Enter opens one to accept or reject.",
+        "Notes contestées en attente d'un mentor : {n}. Entrée en ouvre une pour l'accepter "
+        "ou la rejeter.",
+    ),
+    "no_disputes": (
+        "No disputed grade is waiting for a mentor.",
+        "Aucune note contestée n'attend de mentor.",
+    ),
+    "settled_shown": (
+        " Settled ones are listed too (v hides them).",
+        " Les réglées sont listées aussi (v les masque).",
+    ),
+    "date": ("Date", "Date"),
+    "question": ("Question", "Question"),
+    "scores": ("Grader→Own", "Corr.→Sienne"),
+    "outcome": ("Outcome", "Issue"),
+    "reason": ("Their reason", "Sa raison"),
+    "ruled": (
+        "You {outcome} {name}'s grade ({scores}).",
+        "Vous avez {outcome} la note de {name} ({scores}).",
+    ),
+    "refused_title": ("Not settled", "Non réglée"),
+    "overrules": (
+        "How often candidates overruled the grader (worst first): where the bank or the grader "
+        "needs work",
+        "Combien de fois les candidats ont contesté le correcteur (le pire d'abord) : là où la "
+        "banque ou le correcteur doit progresser",
+    ),
+    "no_overrules": ("No grade was disputed.", "Aucune note contestée."),
+    "rate": ("Rate", "Taux"),
+    "disputed": ("Disp.", "Cont."),
+    "accepted": ("Acc.", "Acc."),
+    "rejected": ("Rej.", "Rej."),
+    "graded": ("Graded", "Notées"),
+    "question_or_point": ("Question / key point", "Question / point clé"),
 }
 
 
@@ -120,17 +175,65 @@ def troubles_renderable(
     return Group(*parts)
 
 
-class CohortView(VerticalScroll):
-    """The Cohort tab: candidates, then one candidate's sessions, then the questions failed most.
+def overrules_renderable(rates: list[OverruleRate], lang: Lang) -> RenderableType:
+    """How often the grader was overruled: each question, worst first, with its key points
+    under it; the stored text goes in as plain Text, never markup."""
+    title = Text(label("overrules", lang), style="bold")
+    groups = overrule_groups(rates)
+    if not groups:
+        return Group(title, Text(label("no_overrules", lang), style="dim"))
+    table = Table(box=None, expand=True, pad_edge=False, padding=(0, 1))
+    for key in ("rate", "disputed", "accepted", "rejected", "graded"):
+        table.add_column(label(key, lang), justify="right", no_wrap=True)
+    table.add_column(label("question_or_point", lang), ratio=1, overflow="fold")
+    for question, points in groups:
+        for rate in (question, *points):
+            if rate.key_point_id is None:
+                text = Text(visible(rate.question_text), style="bold")
+            else:
+                text = Text("· " + visible(rate.key_point_text))
+            table.add_row(
+                Text(percent(rate.rate), style="yellow" if rate.rate else ""),
+                str(rate.disputed),
+                str(rate.accepted),
+                str(rate.rejected),
+                str(rate.graded),
+                text,
+            )
+    return Group(title, table)
 
-    Loads in a worker when first shown; posts `SessionChosen` when a session is picked.
+
+class CohortView(VerticalScroll):
+    """The Cohort tab: the disputed grades waiting, candidates, then one candidate's sessions,
+    the questions failed most and how often the grader was overruled.
+
+    Loads in a worker when shown; posts `SessionChosen` when a session is picked. Enter on a
+    dispute opens it to settle; the ruling is saved in a worker, and the tab read again.
     """
+
+    BINDINGS = [
+        Binding("v", "toggle_settled", "Settled disputes", id="cohort.settled"),
+    ]
 
     @dataclass
     class Loaded(Message):
         """The cohort was read from the log (in a worker)."""
 
         overview: CohortOverview
+        disputes: list[DisputedAnswer]
+        """The disputed answers to list: the waiting ones, and the settled ones when shown."""
+        rates: list[OverruleRate]
+        """How often the grader was overruled, worst first (`overrule_rates`)."""
+
+    @dataclass
+    class Settled(Message):
+        """A mentor's ruling was saved, or refused by the store (in a worker)."""
+
+        answer: DisputedAnswer
+        refusal: str
+        """Why the store refused it (another mentor settled it first...); '' when saved."""
+        record: DisputeRecord | None = None
+        """The dispute as settled, when saved."""
 
     @dataclass
     class SessionsLoaded(Message):
@@ -149,10 +252,33 @@ class CohortView(VerticalScroll):
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
+        relabel_bindings(self, {"toggle_settled": "settled_disputes"}, lang)
         self.overview: CohortOverview | None = None
         """The cohort as last loaded."""
         self.shown_candidate: str | None = None
         """Whose sessions the second table lists."""
+        self.disputes: list[DisputedAnswer] = []
+        """The disputed answers listed, as last loaded."""
+        self.show_settled = False
+        """Whether settled disputes are listed under the waiting ones."""
+
+    @property
+    def coach(self) -> InterviewApp:
+        """The app, typed."""
+        from assistant.app import InterviewApp
+
+        assert isinstance(self.app, InterviewApp)
+        return self.app
+
+    @property
+    def disputes_table(self) -> DataTable[Text]:
+        """The disputed answers, waiting first."""
+        return self.query_one("#cohort-disputes", DataTable)
+
+    @property
+    def ruling_line(self) -> Static:
+        """What became of the last ruling: saved, or why the store refused it."""
+        return self.query_one("#cohort-ruling", Static)
 
     @property
     def candidates_table(self) -> DataTable[Text]:
@@ -165,20 +291,51 @@ class CohortView(VerticalScroll):
         return self.query_one("#cohort-sessions", DataTable)
 
     def compose(self) -> ComposeResult:
+        # The disputes first: they are the work waiting.
+        yield Static(id="cohort-disputes-title", markup=False)
+        yield DataTable(id="cohort-disputes", cursor_type="row", zebra_stripes=True)
+        yield Static(id="cohort-ruling", markup=False)
         yield Static(label("loading", self.lang), id="cohort-summary", markup=False)
         yield DataTable(id="cohort-candidates", cursor_type="row", zebra_stripes=True)
         yield Static(id="cohort-sessions-title", markup=False)
         yield DataTable(id="cohort-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="cohort-troubles", markup=False)
+        yield Static(id="cohort-overrules", markup=False)
 
     def on_mount(self) -> None:
         self.sessions_table.display = False
         self.query_one("#cohort-sessions-title").display = False
+        self.disputes_table.display = False
+        self.ruling_line.display = False
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cohort")
     def load(self, store: SessionStore) -> None:
-        """Read the cohort off the UI thread (a shared log holds everyone's sessions)."""
-        self.post_message(self.Loaded(store.cohort()))
+        """Read the cohort, its disputes and the grader's overrule rates, in a worker."""
+        self._read(store, settled=self.show_settled)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cohort-read")
+    def _read(self, store: SessionStore, *, settled: bool) -> None:
+        """Read everything the tab shows off the UI thread (a shared log holds everyone's
+        sessions)."""
+        statuses = [DisputeStatus.OPEN]
+        if settled:
+            statuses += [DisputeStatus.ACCEPTED, DisputeStatus.REJECTED]
+        loaded = self.Loaded(
+            store.cohort(), store.disputed_answers(statuses), store.overrule_rates()
+        )
+        # A newer read replaced this one (v pressed twice, a ruling saved): this one is stale.
+        if not get_current_worker().is_cancelled:
+            self.post_message(loaded)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cohort-settle")
+    def settle(self, store: SessionStore, answer: DisputedAnswer, ruling: Ruling) -> None:
+        """Save a ruling off the UI thread; the store's refusal (another mentor settled it
+        first, the candidate changed their marks since) is posted for the user to read."""
+        try:
+            record = store.settle_dispute(answer.dispute.id, accept=ruling.accept, note=ruling.note)
+        except DisputeError as refused:
+            self.post_message(self.Settled(answer, str(refused)))
+            return
+        self.post_message(self.Settled(answer, "", record))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cohort")
     def load_sessions(self, store: SessionStore, candidate: str) -> None:
@@ -221,6 +378,106 @@ class CohortView(VerticalScroll):
         bank = self.app.bank if isinstance(self.app, InterviewApp) else None
         troubles = troubles_renderable(overview, lang, bank)
         self.query_one("#cohort-troubles", Static).update(troubles)
+        self.query_one("#cohort-overrules", Static).update(overrules_renderable(event.rates, lang))
+        self.show_disputes(event.disputes)
+
+    def show_disputes(self, disputes: list[DisputedAnswer]) -> None:
+        """List the disputed answers, waiting ones first (oldest first), then settled ones
+        (newest ruling first); the list takes the focus from the candidates while it has any."""
+        lang = self.lang
+        waiting = [d for d in disputes if d.dispute.status is DisputeStatus.OPEN]
+        settled = sorted(
+            (d for d in disputes if d.dispute.status is not DisputeStatus.OPEN),
+            key=lambda d: d.dispute.settled_at or d.dispute.created_at,
+            reverse=True,
+        )
+        self.disputes = [*waiting, *settled]
+        title = Text(
+            label("disputes_title", lang, n=len(waiting))
+            if waiting
+            else label("no_disputes", lang),
+            style="bold" if waiting else "dim",
+        )
+        if self.show_settled:
+            title.append(label("settled_shown", lang), style="dim")
+        self.query_one("#cohort-disputes-title", Static).update(title)
+        table = self.disputes_table
+        table.clear(columns=True)
+        widths = {"candidate": 12, "question": 30, "date": 10, "scores": 12}
+        if self.show_settled:
+            widths |= {"question": 24, "outcome": 14}
+        # The reason takes the room left: each column is padded by one cell each side, and a
+        # scroll bar may take two.
+        room = self.scrollable_content_region.width or 96
+        widths["reason"] = max(12, room - sum(widths.values()) - 2 * (len(widths) + 1) - 2)
+        for key, width in widths.items():
+            table.add_column(label(key, lang), key=key, width=width)
+        for d in self.disputes:
+            cells = [
+                Text(candidate_name(d.candidate), overflow="ellipsis", no_wrap=True),
+                Text(visible(d.turn.question_text), overflow="ellipsis", no_wrap=True),
+                Text(f"{d.dispute.created_at.astimezone():%Y-%m-%d}"),
+                Text(score_change(d)),
+            ]
+            if self.show_settled:
+                status = d.dispute.status
+                outcome = outcome_word(status, lang)
+                if d.dispute.settled_by:
+                    outcome += f" · {visible(d.dispute.settled_by)}"
+                style = {DisputeStatus.ACCEPTED: "green", DisputeStatus.REJECTED: "red"}
+                cells.append(Text(outcome, style=style.get(status, "bold"), no_wrap=True))
+            cells.append(Text(visible(d.dispute.reason), overflow="ellipsis", no_wrap=True))
+            table.add_row(*cells, key=str(d.dispute.id))
+        table.display = bool(self.disputes)
+        focused = self.screen.focused
+        if self.disputes and focused in (None, self.candidates_table):
+            table.focus()
+        elif not self.disputes and focused in (None, table):
+            self.candidates_table.focus()
+
+    @on(DataTable.RowSelected, "#cohort-disputes")
+    def dispute_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a dispute opens it: to settle when it waits, to read when settled."""
+        chosen = next((d for d in self.disputes if str(d.dispute.id) == event.row_key.value), None)
+        if chosen is None:
+            return
+
+        def ruled(ruling: Ruling | None) -> None:
+            if ruling is not None:
+                self.settle(self.coach.store, chosen, ruling)
+
+        self.app.push_screen(SettleDialog(chosen, self.lang), ruled)
+
+    @on(Settled)
+    def show_ruling(self, event: Settled) -> None:
+        """Say what became of the ruling, then read the tab again: the dispute leaves the
+        waiting list either way (ruled here, or by another mentor first)."""
+        line = self.ruling_line
+        line.display = True
+        if event.refusal:
+            # The store's words, as they are: they name the mentor who settled it first.
+            line.update(Text(event.refusal, style="bold yellow"))
+            self.notify(event.refusal, title=label("refused_title", self.lang), severity="warning")
+        else:
+            status = event.record.status if event.record is not None else DisputeStatus.OPEN
+            line.update(
+                Text(
+                    label(
+                        "ruled",
+                        self.lang,
+                        outcome=outcome_word(status, self.lang),
+                        name=candidate_name(event.answer.candidate),
+                        scores=score_change(event.answer),
+                    ),
+                    style="green" if status is DisputeStatus.ACCEPTED else "red",
+                )
+            )
+        self.load(self.coach.store)
+
+    def action_toggle_settled(self) -> None:
+        """List the settled disputes too (with their outcome), or the waiting ones only."""
+        self.show_settled = not self.show_settled
+        self.load(self.coach.store)
 
     @on(DataTable.RowSelected, "#cohort-candidates")
     def candidate_chosen(self, event: DataTable.RowSelected) -> None:
@@ -273,9 +530,16 @@ class CohortView(VerticalScroll):
     @on(Worker.StateChanged)
     def load_failed(self, event: Worker.StateChanged) -> None:
         """A failed read is shown in a dialog, with the reason."""
-        if event.worker.group == "cohort" and event.state is WorkerState.ERROR:
+        if event.state is not WorkerState.ERROR:
+            return
+        titles = {
+            "cohort": "failed_title",
+            "cohort-read": "failed_title",
+            "cohort-settle": "settle_failed_title",
+        }
+        if event.worker.group in titles:
             self.app.push_screen(
-                ErrorDialog(label("failed_title", self.lang), str(event.worker.error))
+                ErrorDialog(label(titles[event.worker.group], self.lang), str(event.worker.error))
             )
 
 

@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 from assistant.grading.feedback import COVERAGE_MARKS
 from assistant.grading.grade import Verdict
 from assistant.grading.parameters import DEFAULT_PARAMETERS
+from assistant.interview.lines import line
 from assistant.interview.visible import visible
 from assistant.knowledge.loader import Bank
 from assistant.knowledge.models import Lang, Pitfall
@@ -156,6 +157,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nothing_to_export": ("No session to export.", "Aucune session à exporter."),
     "hints": ("{n} hint(s)", "{n} indice(s)"),
     "follow_up": ("follow-up", "complément"),
+    "own_grades": (
+        "{n} answer(s) count with your grade, not the grader's (you disagreed with it)",
+        "{n} réponse(s) comptent avec votre note, pas celle du correcteur (vous l'avez contestée)",
+    ),
 }
 
 
@@ -319,8 +324,13 @@ def attempt_renderable(attempt: QuestionAttempt, lang: Lang) -> RenderableType:
     if turn.grade is None:
         score = Text(report_label("skipped" if turn.skipped else "not_graded", lang), "italic")
     else:
-        score = Text(f"{turn.grade.score}/100 ", style=_VERDICT_STYLES[turn.grade.verdict])
-        score.append(verdict_words(turn.grade.verdict, lang))
+        counted = turn.counted_grade or turn.grade
+        score = Text(f"{counted.score}/100 ", style=_VERDICT_STYLES[counted.verdict])
+        score.append(verdict_words(counted.verdict, lang))
+        if turn.own_grade is not None:
+            score.append(
+                f" ({line('your_grade', lang)}; {line('grader', lang)} {turn.grade.score})"
+            )
     facts = Text(
         f"{label('hints', lang, n=turn.hints_used)} · {clock_text(time_taken(turn))}", "dim"
     )
@@ -782,7 +792,11 @@ class ReviewScreen(Screen[None]):
         series = replace(series, scores=dict(ordered))
         chart = self.query_one("#progress-chart", PlotextPlot)
         legend = draw_progress(chart, series, lambda c: bank.category_title(c, lang), lang)
-        self.query_one("#progress-legend", Static).update(legend)
+        own = store.own_grade_count()
+        shown: RenderableType = legend
+        if own:  # the chart and the weak list count the candidate's own grades: say so
+            shown = Group(legend, Text(label("own_grades", lang, n=own), style="italic dim"))
+        self.query_one("#progress-legend", Static).update(shown)
         weak = weak_questions(store.learning_states(), below=WEAK_BELOW)
         title = self.query_one("#weak-title", Static)
         table: DataTable[Text] = self.query_one("#weak-questions", DataTable)

@@ -769,6 +769,22 @@ class SessionStore:
                 )
             return out
 
+    def own_grade_count(self) -> int:
+        """How many of the candidate's answers count with their own grade (a dispute open or
+        accepted), for the screens that average scores to say so."""
+        with self._reading() as db:
+            found = (
+                db.connection()
+                .execute(
+                    sa_select(func.count())
+                    .select_from(Turn)
+                    .join(InterviewSession, col(Turn.session_id) == col(InterviewSession.id))
+                    .where(col(Turn.own_score).is_not(None), self._of(self.candidate))
+                )
+                .scalar()
+            )
+        return int(found or 0)
+
     def dispute_history(self, turn_id: int) -> list[DisputeRecord]:
         """Every dispute of one answer, oldest first: who marked what, when, and how it ended.
 

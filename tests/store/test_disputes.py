@@ -85,6 +85,7 @@ def test_the_candidates_grade_counts_and_the_machines_is_kept(
     assert (turn.score, turn.own_grade is not None) == (100, True)
     [summary] = ada.list_sessions()
     assert summary.average_score == 100.0
+    assert ada.own_grade_count() == 1 and people["mia"].own_grade_count() == 0
     state = ada.learning_states()["q1"]
     assert (state.last_score, state.best_score) == (100, 100)
     assert state.due > due_before  # a better grade pushes the next review out
@@ -101,6 +102,7 @@ def test_the_machines_marks_withdraw_and_new_marks_replace_keeping_the_history(
     assert second.grade.score == 75 and _turn(ada, turn_id).score == 75
 
     assert ada.dispute_turn(turn_id, {"monitor": Coverage.MISSED}) is None
+    assert ada.own_grade_count() == 0
 
     assert _turn(ada, turn_id).score == 50
     assert ada.list_sessions()[0].average_score == 50.0
