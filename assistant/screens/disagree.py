@@ -26,6 +26,7 @@ from assistant.screens.dialogs import Dialog
 from assistant.store import SessionStore, StoreError
 from assistant.store.records import DisputeRecord, DisputeStatus, TurnRecord
 from assistant.store.repository import DisputeError
+from assistant.widgets.keys_in_order import KeysInOrder
 
 MARK_KEYS = {
     "c": Coverage.COVERED,
@@ -44,8 +45,13 @@ class Disagreement:
     reason: str
 
 
-class MarkList(OptionList):
-    """The key points, each with the candidate's mark; Space cycles it, a letter sets it."""
+class MarkList(KeysInOrder, OptionList):
+    """The key points, each with the candidate's mark; Space cycles it, a letter sets it.
+
+    Its keys run where they arrive (`KeysInOrder`): "c", Down, "x", Tab sent at once mark the
+    first two key points before the focus leaves for the reason."""
+
+    ORDERED_LETTERS = True
 
     BINDINGS = [
         Binding("space", "cycle", "Change mark", id="disagree.cycle"),
@@ -73,9 +79,20 @@ class MarkList(OptionList):
 class DisagreeDialog(Dialog[Disagreement | None]):
     """Mark each key point of a graded answer; dismisses with the marks, or None to cancel."""
 
+    # Priority, so that keys sent at once keep their order: the app runs these as each key
+    # arrives (Tab moves the focus before the reason's letters are sent on).
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="disagree.cancel"),
         Binding("ctrl+s", "save", "Save", id="disagree.save", priority=True),
+        Binding("tab", "step_focus(1)", "Next", id="disagree.next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "step_focus(-1)",
+            "Previous",
+            id="disagree.previous",
+            show=False,
+            priority=True,
+        ),
     ]
 
     AUTO_FOCUS = "MarkList"
@@ -173,12 +190,24 @@ class DisagreeDialog(Dialog[Disagreement | None]):
         event.stop()
         self.step_mark(event.option_index)
 
+    def action_step_focus(self, direction: int) -> None:
+        """Tab and Shift+Tab, at once (see BINDINGS)."""
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
     @on(Input.Submitted, "#disagree-reason")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         """Keep these marks (marks equal to the grader's withdraw a dispute)."""
-        reason = self.query_one("#disagree-reason", Input).value
-        self.dismiss(Disagreement(dict(self.marks), " ".join(reason.split())))
+        # Through the reason's own queue: letters sent just before are typed in first.
+        self.query_one("#disagree-reason", Input).call_later(self._save)
+
+    def _save(self) -> None:
+        if self.is_active:
+            reason = self.query_one("#disagree-reason", Input).value
+            self.dismiss(Disagreement(dict(self.marks), " ".join(reason.split())))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -163,11 +163,18 @@ class SettleDialog(Dialog[Ruling | None]):
     SettleDialog .dialog-keys { margin: 1 0 0 0; }
     """
 
+    # Priority: the app runs them as each key arrives, so keys sent at once keep their order
+    # ("n", then the note's letters, Enter, "r"); a screen's ordinary binding runs only after
+    # the keys queued behind it have gone to the old focus. In the note, check_action leaves
+    # the letters to it.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="settle.cancel"),
-        Binding("a", "rule(True)", "Accept", id="settle.accept"),
-        Binding("r", "rule(False)", "Reject", id="settle.reject"),
-        Binding("n", "note", "Note", id="settle.note"),
+        Binding("a", "rule(True)", "Accept", id="settle.accept", priority=True),
+        Binding("r", "rule(False)", "Reject", id="settle.reject", priority=True),
+        Binding("n", "note", "Note", id="settle.note", priority=True),
+        Binding(
+            "enter", "note_done", "Note done", id="settle.note-done", show=False, priority=True
+        ),
     ]
 
     def __init__(self, answer: DisputedAnswer, lang: Lang) -> None:
@@ -273,6 +280,8 @@ class SettleDialog(Dialog[Ruling | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A settled dispute has no ruling to make; in the note, letters are the note's."""
+        if action == "note_done":
+            return self.focused is self.note_input
         if action in ("rule", "note"):
             if not self.is_open:
                 return False
@@ -282,20 +291,26 @@ class SettleDialog(Dialog[Ruling | None]):
     def action_rule(self, accept: bool) -> None:
         """Accept the candidate's grade, or uphold the grader's, with the note typed."""
         if self.is_open:
+            # Through the note's own queue: letters sent just before are typed in first.
+            self.note_input.call_later(self._rule, accept)
+
+    def _rule(self, accept: bool) -> None:
+        if self.is_open and self.is_active:
             self.dismiss(Ruling(accept, self.note_input.value.strip()))
 
     def action_note(self) -> None:
         """Type a note for the candidate."""
-        self.note_input.focus()
+        # At once, not after the queued keys (as `focus()` would): letters typed right after
+        # `n` are the note's, never an Accept or Reject.
+        self.set_focus(self.note_input)
 
     def action_cancel(self) -> None:
         """Leave the dispute as it is."""
         self.dismiss(None)
 
-    @on(Input.Submitted, "#settle-note")
-    def note_done(self) -> None:
+    def action_note_done(self) -> None:
         """Enter ends the note: back to the dispute, where a and r rule."""
-        self.query_one("#settle-body").focus()
+        self.set_focus(self.query_one("#settle-body"))
 
     @on(Button.Pressed, "#settle-accept")
     def accept_pressed(self) -> None:

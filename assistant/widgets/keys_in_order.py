@@ -10,7 +10,7 @@ from its own queue, where the key arrived, so every key keeps its place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.widgets import Input
@@ -26,8 +26,13 @@ else:
 class KeysInOrder(_Mixin):
     """Mixin (first base) for a text widget whose editing keys are bindings."""
 
+    ORDERED_LETTERS: ClassVar[bool] = False
+    """Run bindings of printable keys here too (a list whose letters are commands, not text)."""
+
     async def _on_key(self, event: events.Key) -> None:
-        if not getattr(self, "read_only", False) and not event.is_printable:
+        if not getattr(self, "read_only", False) and (
+            self.ORDERED_LETTERS or not event.is_printable
+        ):
             bindings = self._bindings.key_to_bindings.get(event.key, [])
             own = [b for b in bindings if not b.priority]
             if own:

@@ -21,6 +21,7 @@ from assistant.screens.settle import SettleDialog
 from assistant.store import SessionStore, open_store
 from assistant.store.records import DisputeStatus
 from tests.cohort_log import PLANS, fill_cohort
+from tests.faults.test_interview_faults import _send_at_once
 from tests.ui.test_cohort_tab import review_app, review_screen, rows, settled
 
 DRIFT = "model-and-concept-drift"
@@ -238,3 +239,22 @@ async def test_a_settled_dispute_opens_to_read_only(
     with mentor_store(db, "mia") as store:
         [record] = store.dispute_history(turn_id)
     assert record.settled_by == "max" and record.status is DisputeStatus.REJECTED
+
+
+async def test_a_note_typed_at_once_after_n_is_the_notes(
+    disputed: tuple[Path, int, int], bank_report: LoadReport
+) -> None:
+    """Tried in tmux: `n` then "fair…" sent in one burst accepted the dispute on the "a" of
+    "fair", with an empty note (the focus moved to the note after the queued keys)."""
+    db, turn_id, _ = disputed
+    app = review_app(db, bank_report, "mia", mentor=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_cohort(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SettleDialog)
+        _send_at_once(app, ["n", *"a fair one", "enter", "r"])
+        await settled(pilot)
+    with mentor_store(db, "max") as store:
+        [record] = store.dispute_history(turn_id)
+    assert (record.status, record.note) == (DisputeStatus.REJECTED, "a fair one")

@@ -172,3 +172,28 @@ async def test_the_marks_dialog_cycles_every_mark(make_test_app: AppFactory) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_keys_sent_at_once_keep_their_order_in_the_marks_dialog(
+    make_test_app: AppFactory, store: SessionStore
+) -> None:
+    """A mark, Tab, the reason and Ctrl+S in one burst: the reason's letters are not marks."""
+    from tests.faults.test_interview_faults import _send_at_once
+
+    app = make_test_app(InterviewSettings(count=1, seed=5, mode=Mode.PRACTICE))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await type_and_submit(app, pilot, "nothing useful")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DisagreeDialog)
+        _send_at_once(app, ["c", "down", "p", "tab", *"cmpx seen", "ctrl+s"])
+        for _ in range(4):
+            await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+    [turn] = store.get_session(store.list_sessions()[0].id).turns  # type: ignore[union-attr]
+    assert turn.dispute is not None and turn.dispute.reason == "cmpx seen"
+    marks = [p.status for p in turn.dispute.grade.key_points]
+    assert marks[:2] == [Coverage.COVERED, Coverage.PARTIAL]
+    assert Coverage.CONTRADICTED not in marks
