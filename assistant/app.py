@@ -515,8 +515,8 @@ class InterviewApp(App[None]):
     # --- remembered choices -------------------------------------------------------------
 
     def last_choices(self) -> InterviewSettings:
-        """The choices of the last interview started, or defaults."""
-        return load_last_choices(self.settings.config_dir)
+        """The candidate's choices of their last interview started, or defaults."""
+        return load_last_choices(self.settings.config_dir, self._choices_owner())
 
     def _choices_owner(self) -> str | None:
         """Whose remembered choices the start screen shows: the named candidate; in a served tab

@@ -470,7 +470,8 @@ async def test_every_key_is_in_the_footer_or_the_palette(
             if (b.id or "").startswith("review.") and not b.show
         }
         offered = {action for _, _, action in screen.palette_only_keys()}
-        assert hidden == offered == {"reverse", "progress", "cohort"}
+        # Disagree applies to an answer: the palette offers it once one has the focus.
+        assert hidden == offered | {"disagree"} == {"reverse", "progress", "cohort", "disagree"}
         # Filter, once a hidden `f`, is in the footer.
         assert screen.active_bindings["f"].binding.show
         # The palette finds Reverse and runs it.
@@ -579,3 +580,21 @@ def test_snapshot_session_with_markup_answer(
     shows literally (no bold, no link, no emoji), with its score, key points and footer keys."""
     steps = _snapshot_steps("tab", "tab", session=session_ids[0])
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)
+
+
+async def test_disagree_is_offered_on_a_graded_answer(
+    app: InterviewApp, session_ids: list[int]
+) -> None:
+    """Out of the footer (Quit keeps its place at 80 columns in French), `g` is in the palette
+    once a graded answer has the focus, and the session's head says so."""
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_review(pilot, session_id=session_ids[0])
+        await pilot.pause()
+        cards = [c for c in screen.query(TurnCard) if c.turn.grade and c.turn.grade.key_points]
+        cards[0].focus()
+        await pilot.pause()
+        assert "disagree" in {action for _, _, action in screen.palette_only_keys()}
+        from tests.ui.test_new_user import _plain
+
+        head = " ".join(_plain(screen.query_one("#session-head", Static)).split())
+        assert "g on the answer: mark its key points yourself" in head

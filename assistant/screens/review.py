@@ -157,6 +157,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nothing_to_export": ("No session to export.", "Aucune session à exporter."),
     "hints": ("{n} hint(s)", "{n} indice(s)"),
     "follow_up": ("follow-up", "complément"),
+    "disagree_hint": (
+        "A grade looks wrong? g on the answer: mark its key points yourself.",
+        "Une note vous semble fausse ? g sur la réponse : notez vous-même ses points clés.",
+    ),
     "own_grades": (
         "{n} answer(s) count with your grade, not the grader's (you disagreed with it)",
         "{n} réponse(s) comptent avec votre note, pas celle du correcteur (vous l'avez contestée)",
@@ -258,6 +262,8 @@ def session_head(detail: SessionDetail) -> RenderableType:
     )
     parts: list[RenderableType] = [title, Text(facts, style="dim")]
     parts += [Text(notice, style="bold yellow") for notice in notices(detail, lang)]
+    if any(disputable(turn) for turn in detail.turns):
+        parts.append(Text(label("disagree_hint", lang), style="dim italic"))
     return Group(*parts)
 
 
@@ -451,7 +457,9 @@ class ReviewScreen(Screen[None]):
         Binding("p", "progress", "Progress", show=False, id="review.progress"),
         Binding("d", "delete", "Delete", id="review.delete"),
         Binding("e", "export", "Export", id="review.export"),
-        Binding("g", "disagree", "Disagree", id="review.disagree"),
+        # Out of the footer (Quit must stay in it at 80 columns in French): the session's head
+        # says it, and the palette offers it.
+        Binding("g", "disagree", "Disagree", show=False, id="review.disagree"),
         Binding("x", "export_shown", "Export all", id="review.export_shown"),
         # Mentors only (the tab is not there for others, and the key says why).
         Binding("c", "cohort", "Cohort", show=False, id="review.cohort"),

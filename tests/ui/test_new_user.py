@@ -356,3 +356,19 @@ async def test_the_review_footer_speaks_the_session_language(
         labels = footer_labels(app)
     assert {"Retour", "Trier", "Filtrer", "Supprimer", "Exporter", "Quitter"} <= set(labels)
     assert not {"Back", "Sort", "Filter", "Delete", "Export", "Quit"} & set(labels)
+
+
+async def test_the_review_footer_speaks_the_candidates_own_last_language(
+    make_test_app: AppFactory, settings: Settings
+) -> None:
+    """Choices are remembered per candidate: the review screen read the unnamed owner's only,
+    and spoke English after a named candidate's French interview (found in tmux)."""
+    save_last_choices(settings.config_dir, InterviewSettings(lang="fr"), settings.candidate)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.show_review(then=app.exit)
+        await pilot.pause()
+        await pilot.pause()
+        labels = footer_labels(app)
+    assert {"Retour", "Trier", "Filtrer", "Quitter"} <= set(labels)
