@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -23,10 +23,11 @@ from assistant.grading.overrule import MARKS, marks_of, overruled
 from assistant.interview.lines import line
 from assistant.knowledge.models import Lang
 from assistant.screens.dialogs import Dialog
-from assistant.store import SessionStore, StoreError
-from assistant.store.records import DisputeRecord, DisputeStatus, TurnRecord
-from assistant.store.repository import DisputeError
 from assistant.widgets.keys_in_order import KeysInOrder
+
+if TYPE_CHECKING:  # the store (SQLModel, pydantic) loads after the first question is on screen
+    from assistant.store import SessionStore
+    from assistant.store.records import DisputeRecord, TurnRecord
 
 MARK_KEYS = {
     "c": Coverage.COVERED,
@@ -266,6 +267,10 @@ def disagree_with(
 ) -> None:
     """Open the marks of `turn` for the candidate; store what they decide, then call `done`
     with one sentence saying what counts now (shown by the caller where it speaks)."""
+    from assistant.store import StoreError
+    from assistant.store.records import DisputeStatus
+    from assistant.store.repository import DisputeError
+
     grade = turn.grade
     if grade is None or not grade.key_points:
         done(line("disagree_nothing", lang))
@@ -305,6 +310,8 @@ def disagree_with(
 
 def settled_text(dispute: DisputeRecord, lang: Lang) -> str:
     """How a mentor settled a dispute, in `lang`: who, what, when, and their note."""
+    from assistant.store.records import DisputeStatus
+
     when = dispute.settled_at.astimezone().strftime("%Y-%m-%d") if dispute.settled_at else ""
     key = "dispute_accepted" if dispute.status is DisputeStatus.ACCEPTED else "dispute_rejected"
     text = line(key, lang, who=dispute.settled_by or "?", when=when)
@@ -315,6 +322,8 @@ def dispute_renderable(turn: TurnRecord, lang: Lang) -> RenderableType | None:
     """Under the grader's feedback: the candidate's grade, the key points they marked
     otherwise, their reason, and where the dispute stands (None when never disputed, or
     withdrawn)."""
+    from assistant.store.records import DisputeStatus
+
     dispute, machine = turn.dispute, turn.grade
     if dispute is None or machine is None or dispute.status is DisputeStatus.WITHDRAWN:
         return None

@@ -60,8 +60,8 @@ def test_interview_with_feedback(
     snap_compare: SnapCompare, settings: Settings, bank_report: LoadReport, store: SessionStore
 ) -> None:
     """After one answer in practice mode: the candidate's answer, the score and verdict, each
-    key point marked covered or missed, then the interviewer's follow-up or next question,
-    'Question n of 3' with the category, and the footer's keys."""
+    key point marked covered or missed, the offer to disagree (Ctrl+G), then the interviewer's
+    follow-up or next question, 'Question n of 3' with the category, and the footer's keys."""
     app = frozen_app(settings, bank_report, store, InterviewSettings(count=3, seed=11))
 
     async def answer_once(pilot: Pilot[Any]) -> None:
