@@ -48,6 +48,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def shown_path(path: Path) -> str:
+    """`path` as a person reads it on a narrow screen: under the home folder, as `~/...` (a
+    shell takes it as it is). Shorter paths fit on one line: Textual folds a long one at a
+    hyphen and drops a character at the fold (8.2.8)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
+        return str(path)
+
+
 def shipped_bank_dir() -> Path:
     """The question bank that ships with the app (`knowledge/` at the project root)."""
     return Path(__file__).resolve().parent.parent / "knowledge"

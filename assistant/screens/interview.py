@@ -33,6 +33,7 @@ from assistant.interview.recovery import HeldAnswer
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.dialogs import ConfirmDialog
 from assistant.screens.disagree import disagree_with, disputable
+from assistant.settings import shown_path
 from assistant.store.errors import StoreError
 from assistant.store.journal import (
     AnswerJournal,
@@ -548,7 +549,7 @@ class InterviewScreen(Screen[int]):
         kept = [u for u in self._unsaved if u.in_journal]
         parts = []
         if kept:
-            path = journal_path(self.coach.store.path)
+            path = shown_path(journal_path(self.coach.store.path))
             parts.append(line("answers_kept", self.lang, count=len(kept), path=path))
         if self._holding:
             parts += [line("answer_held", self.lang), self._held_problem]
