@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean verifier verifier-corpus postgresql
+.PHONY: run test lint bench clean verifier verifier-corpus verifier-check postgresql
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,8 @@ clean:
 # Rebuild the shipped verifier (LoRA adapter + head + model card) from ../shared/training/.
 # CPU only, seeded; about 40 minutes on 2 cores. See verifier/train.py.
 verifier: $(STAMP)
+	$(if $(VERIFIER_EXTRA),$(error make verifier trains the public recipe and reads no corpus file: \
+		use make verifier-corpus VERIFIER_EXTRA=...))
 	$(BIN)/python verifier/train.py --recipe public --epochs 1.2 --max-length 128 \
 		--out assistant/grading/weights/verifier
 
@@ -53,8 +55,16 @@ verifier: $(STAMP)
 # whole answers as premises (about 70 minutes on 2 cores): not shipped, it lost on the bank's
 # held-out answers (README, "What was tried"); measure one with bench/grading_corpus.py --verifier
 # DIR --premise answer. VERIFIER_EXTRA="a.jsonl"
-# adds corpus files (e.g. settled disputes); VERIFIER_OUT sets the folder.
+# adds corpus files (e.g. settled disputes: `mock-interview disputes export -o a.jsonl`);
+# VERIFIER_OUT sets the folder.
 VERIFIER_OUT ?= verifier/build/corpus
 verifier-corpus: $(STAMP)
 	$(BIN)/python verifier/train.py --recipe corpus --out $(VERIFIER_OUT) \
 		$(if $(VERIFIER_EXTRA),--extra $(VERIFIER_EXTRA))
+
+# How far a verifier agrees with a file of labelled answers in the corpus's format (a batch, or
+# settled disputes) before it is used: make verifier-check VERIFIER_CHECK=FILE; it measures
+# VERIFIER_OUT (VERIFIER_OUT=bundled: the shipped one). See README, "Disputes and the verifier".
+verifier-check: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/mock-interview verifier check $(VERIFIER_CHECK) \
+		--verifier $(VERIFIER_OUT)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import sys
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -34,94 +33,16 @@ sys.path.insert(0, str(ROOT / "verifier"))
 
 from authored import Item, read_corpus  # noqa: E402
 
-from assistant.grading.grade import Coverage  # noqa: E402
+from assistant.grading.labelled import LABEL_OF, judge, target_of  # noqa: E402
+from assistant.grading.labelled import grade_items as graded_by  # noqa: E402
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters  # noqa: E402
-from assistant.grading.target import GradingTarget  # noqa: E402
 
-LABEL_OF = {
-    Coverage.COVERED: "stated",
-    Coverage.CONTRADICTED: "contradicted",
-    Coverage.PARTIAL: "not-stated",
-    Coverage.MISSED: "not-stated",
-}
-VERDICT_RANK = {"off-target": 0, "partial": 1, "adequate": 2, "strong": 3}
+__all__ = ["LABEL_OF", "judge", "target_of"]  # the package's, as bench/fit_scoring.py imports them
 
 
 def chosen_items(split: str, part: str) -> list[Item]:
     """The corpus items of one part on one side of the split."""
     return [i for i in read_corpus() if i.part == part and i.split == split]
-
-
-def target_of(item: Item) -> GradingTarget:
-    """What the item's answers are graded against."""
-    return GradingTarget(
-        question=item.question,
-        reference=item.reference,
-        key_points=[(k.id, k.text) for k in item.key_points],
-        lang=item.lang,
-    )
-
-
-def ranks(values: list[float]) -> list[float]:
-    """Average ranks (for Spearman)."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2
-        i = j + 1
-    return out
-
-
-def correlations(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """(Pearson, Spearman)."""
-    if len(set(xs)) < 2 or len(set(ys)) < 2:
-        return float("nan"), float("nan")
-    return statistics.correlation(xs, ys), statistics.correlation(ranks(xs), ranks(ys))
-
-
-def judge(
-    items: list[Item], predicted: list[list[str]], scores: list[int], verdicts: list[str]
-) -> dict[str, object]:
-    """The figures for one grader over `items` (answers in item order)."""
-    hits: dict[str, list[int]] = defaultdict(list)
-    tp = flagged = gold = 0
-    examiner: list[float] = []
-    ours: list[float] = []
-    complete_ok: list[int] = []
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    n = 0
-    for item in items:
-        for answer in item.answers:
-            labels = [answer.labels[k.id] for k in item.key_points]
-            for truth, guess in zip(labels, predicted[n], strict=True):
-                hits[item.lang].append(int(truth == guess))
-                hits["all"].append(int(truth == guess))
-                tp += truth == guess == "contradicted"
-                flagged += guess == "contradicted"
-                gold += truth == "contradicted"
-            examiner.append(answer.score)
-            ours.append(scores[n])
-            by_kind[answer.kind].append(scores[n])
-            if answer.kind == "complete":
-                complete_ok.append(int(VERDICT_RANK[verdicts[n]] >= 2))
-            n += 1
-    pearson, spearman = correlations(ours, examiner)
-    return {
-        "accuracy": {k: sum(v) / len(v) for k, v in sorted(hits.items())},
-        "pairs": {k: len(v) for k, v in sorted(hits.items())},
-        "contradiction_precision": tp / flagged if flagged else float("nan"),
-        "contradiction_recall": tp / gold if gold else float("nan"),
-        "flagged": flagged,
-        "pearson": pearson,
-        "spearman": spearman,
-        "complete_adequate_or_strong": sum(complete_ok) / max(1, len(complete_ok)),
-        "mean_by_kind": {k: statistics.mean(v) for k, v in sorted(by_kind.items())},
-    }
 
 
 def grade_items(
@@ -136,12 +57,8 @@ def grade_items(
     grader = Grader(
         load_backend(), EmbeddingCache(None), "corpus", params, verifier=load_verifier(verifier)
     )
-    work = [(target_of(item), a.text) for item in items for a in item.answers]
-    grades = []
-    for start in range(0, len(work), 64):
-        grades += grader.grade_many(work[start : start + 64])
-    predicted = [[LABEL_OF[p.status] for p in g.key_points] for g in grades]
-    return predicted, [g.score for g in grades], [g.verdict.value for g in grades]
+    found = graded_by(items, grader)
+    return found.labels, found.scores, found.verdicts
 
 
 def baselines(train: list[Item], test: list[Item]) -> dict[str, float]:

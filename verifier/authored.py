@@ -2,105 +2,66 @@
 
 One JSON object a line, one question a line (see `verifier/corpus/WRITING.md`). A general line
 carries its question, reference and key points; a bank line names a question of the shipped
-bank (`question_id`) and labels the answers against that question's key points. Run as a script
-on batch files to check them: `python3 verifier/authored.py FILE...`.
+bank (`question_id`) and labels the answers against that question's key points; a dispute line
+(`mock-interview disputes export`) is self-contained like a general one. The format is read by
+the package (`assistant.grading.labelled`); this tool resolves bank lines against the
+repository's `knowledge/` and checks, splits and counts batches. Run as a script on batch files
+to check them: `python3 verifier/authored.py FILE...`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-LABELS = ("stated", "not-stated", "contradicted")
-KINDS = (
-    "complete",
-    "terse",
-    "partial",
-    "vague",
-    "wrong",
-    "wrong-short",
-    "swapped",
-    "partly-wrong",
-    "long-half",
-    "rambling",
-    "off-topic",
-    "keywords",
-    "restated",
-    "long-wrong",
-    "long-vague",
-    "medium-wrong",
-    "medium-vague",
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script (`python3 verifier/authored.py`): the package
+    sys.path.insert(0, str(ROOT))
+
+# The format is the package's: one reader for the corpus, extra files and settled disputes.
+from assistant.grading.labelled import (  # noqa: E402
+    KINDS,
+    LABELS,
+    VALIDATION_SHARE,
+    VERDICTS,
+    Answer,
+    BankQuestion,
+    CorpusError,
+    Item,
+    KeyPoint,
+    in_validation,
+    parse_line,
+    read_labelled,
 )
-VERDICTS = {"strong": (70, 100), "adequate": (50, 69), "partial": (25, 49), "off-target": (0, 24)}
-VALIDATION_SHARE = 0.22
-"""Share of general questions in the validation slice, chosen by a hash of the question id."""
+
+__all__ = [  # the names the scripts and tests of `verifier/` and `bench/` use from here
+    "CORPUS",
+    "KINDS",
+    "LABELS",
+    "VALIDATION_SHARE",
+    "VERDICTS",
+    "Answer",
+    "CorpusError",
+    "Item",
+    "KeyPoint",
+    "in_validation",
+    "parse_line",
+    "read_batch",
+    "read_corpus",
+]
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
-@dataclass(frozen=True)
-class KeyPoint:
-    """One checkable claim of a question."""
-
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One labelled answer: a label per key point id, and the examiner's score and verdict."""
-
-    id: str
-    kind: str
-    text: str
-    labels: dict[str, str]
-    score: int
-    verdict: str
-
-
-@dataclass(frozen=True)
-class Item:
-    """One question of the corpus with its key points and labelled answers."""
-
-    id: str
-    part: str
-    lang: str
-    area: str
-    author: str
-    question: str
-    reference: str
-    key_points: tuple[KeyPoint, ...]
-    answers: tuple[Answer, ...]
-    question_id: str = ""
-
-    @property
-    def split(self) -> str:
-        """`validation` or `train`: by question, never by answer (bank lines, and extra files
-        such as settled disputes, are all train)."""
-        if self.part != "general":
-            return "train"
-        return "validation" if in_validation(self.id) else "train"
-
-
-def in_validation(question_key: str) -> bool:
-    """A stable hash of the question id decides its side."""
-    digest = hashlib.sha256(question_key.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32 < VALIDATION_SHARE
-
-
-class CorpusError(ValueError):
-    """A line of a batch file that does not follow the format; names file, line and field."""
-
-
-def _bank_questions() -> dict[tuple[str, str], tuple[str, str, tuple[KeyPoint, ...]]]:
+def _bank_questions() -> dict[tuple[str, str], BankQuestion]:
+    """The shipped bank's questions as bank lines are labelled against, read from its YAML (no
+    need for the package's loader to check a batch)."""
     import yaml  # the bank is YAML; only bank lines need it
 
-    root = Path(__file__).resolve().parent.parent / "knowledge"
-    found: dict[tuple[str, str], tuple[str, str, tuple[KeyPoint, ...]]] = {}
-    for path in sorted(root.rglob("*.yaml")):
+    found: dict[tuple[str, str], BankQuestion] = {}
+    for path in sorted((ROOT / "knowledge").rglob("*.yaml")):
         for q in yaml.safe_load(path.read_text(encoding="utf-8")).get("questions", []):
             for lang in ("en", "fr"):
                 points = tuple(KeyPoint(k["id"], k[lang]) for k in q["key_points"])
@@ -108,100 +69,9 @@ def _bank_questions() -> dict[tuple[str, str], tuple[str, str, tuple[KeyPoint, .
     return found
 
 
-def parse_line(
-    raw: str, where: str, bank: dict[tuple[str, str], tuple[str, str, tuple[KeyPoint, ...]]]
-) -> Item:
-    """One line to an `Item`, or a `CorpusError` naming what is wrong."""
-    try:
-        row = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise CorpusError(f"{where}: not JSON ({error.msg}, column {error.colno})") from None
-    if not isinstance(row, dict):
-        raise CorpusError(f"{where}: not a JSON object")
-
-    def need(field: str, kind: type = str) -> object:
-        value = row.get(field)
-        if not isinstance(value, kind) or (kind is str and not str(value).strip()):
-            raise CorpusError(f"{where}: field '{field}' missing or not a {kind.__name__}")
-        return value
-
-    part = need("part")
-    lang = need("lang")
-    if part not in ("general", "bank"):
-        raise CorpusError(f"{where}: field 'part' must be general or bank, not {part!r}")
-    if lang not in ("en", "fr"):
-        raise CorpusError(f"{where}: field 'lang' must be en or fr, not {lang!r}")
-    if part == "bank":
-        qid = str(need("question_id"))
-        if (qid, lang) not in bank:
-            raise CorpusError(f"{where}: field 'question_id': no bank question {qid!r}")
-        question, reference, points = bank[(qid, lang)]
-    else:
-        qid = ""
-        question, reference = str(need("question")), str(need("reference"))
-        raw_points = need("key_points", list)
-        points = tuple(
-            KeyPoint(str(k.get("id", "")), str(k.get("text", "")))
-            for k in raw_points  # type: ignore[union-attr]
-            if isinstance(k, dict)
-        )
-        if not 4 <= len(points) <= 6 or len(points) != len(raw_points):  # type: ignore[arg-type]
-            raise CorpusError(f"{where}: field 'key_points': 4 to 6 objects with id and text")
-        if len({k.id for k in points}) != len(points) or not all(k.id and k.text for k in points):
-            raise CorpusError(f"{where}: field 'key_points': ids must be unique, texts non-empty")
-    ids = {k.id for k in points}
-    answers = []
-    for n, a in enumerate(need("answers", list), 1):  # type: ignore[arg-type]
-        at = f"{where}: answer {n}"
-        if not isinstance(a, dict):
-            raise CorpusError(f"{at}: not an object")
-        text, kind, labels = a.get("text"), a.get("kind"), a.get("labels")
-        if not isinstance(text, str) or not text.strip():
-            raise CorpusError(f"{at}: field 'text' missing")
-        if kind not in KINDS:
-            raise CorpusError(f"{at}: field 'kind' {kind!r} is not one of {', '.join(KINDS)}")
-        if not isinstance(labels, dict) or set(labels) != ids:
-            raise CorpusError(f"{at}: field 'labels' must have exactly the ids {sorted(ids)}")
-        bad = [v for v in labels.values() if v not in LABELS]
-        if bad:
-            raise CorpusError(f"{at}: field 'labels': {bad[0]!r} is not one of {', '.join(LABELS)}")
-        score, verdict = a.get("score"), a.get("verdict")
-        if not isinstance(score, int) or not 0 <= score <= 100:
-            raise CorpusError(f"{at}: field 'score' must be an integer 0-100")
-        if verdict not in VERDICTS:
-            raise CorpusError(f"{at}: field 'verdict' {verdict!r} is not one of {list(VERDICTS)}")
-        low, high = VERDICTS[verdict]
-        if not low <= score <= high:
-            raise CorpusError(f"{at}: field 'verdict' {verdict} does not match score {score}")
-        answers.append(Answer(str(a.get("id", n)), kind, text, dict(labels), score, verdict))
-    if len({a.id for a in answers}) != len(answers):
-        raise CorpusError(f"{where}: field 'answers': answer ids must be unique")
-    return Item(
-        id=str(need("id")),
-        part=str(part),
-        lang=str(lang),
-        area=str(row.get("area", "")),
-        author=str(row.get("author", "")),
-        question=question,
-        reference=reference,
-        key_points=points,
-        answers=tuple(answers),
-        question_id=qid,
-    )
-
-
 def read_batch(path: Path) -> tuple[list[Item], list[str]]:
     """Every item of one batch file, and the problems found (file:line: field: what)."""
-    bank = _bank_questions()
-    items, problems = [], []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            items.append(parse_line(raw, f"{path}:{number}", bank))
-        except CorpusError as error:
-            problems.append(str(error))
-    return items, problems
+    return read_labelled(path, _bank_questions())
 
 
 def read_corpus(root: Path = CORPUS) -> list[Item]:
@@ -280,7 +150,8 @@ def main(paths: list[str]) -> int:
                 f"ok {name}: {len(items)} questions, {sum(kinds.values())} answers, "
                 f"{sum(labels.values())} pairs {dict(labels)}"
             )
-            short = [i.id for i in items if len({a.kind for a in i.answers}) < len(KINDS)]
+            authored = [i for i in items if i.part in ("general", "bank")]
+            short = [i.id for i in authored if len({a.kind for a in i.answers}) < len(KINDS)]
             if short:
                 print(f"  note: {len(short)} questions without all {len(KINDS)} kinds")
     return status

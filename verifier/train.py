@@ -533,7 +533,9 @@ def main() -> None:
                 "corpus_repeat": args.corpus_repeat,
                 "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,
-                "init": str(args.init.resolve()).replace(str(ROOT) + "/", "") if args.init else None,
+                "init": str(args.init.resolve()).replace(str(ROOT) + "/", "")
+                if args.init
+                else None,
                 "extra": [str(p) for p in args.extra],
                 "steps": total,
                 "train_pairs": len(train),

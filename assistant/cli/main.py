@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 
 from assistant.cli.common import quiet_libraries
+from assistant.cli.disputes import cmd_disputes_export
 from assistant.cli.export import cmd_export
 from assistant.cli.grade import cmd_grade
 from assistant.cli.interview import run_app
@@ -15,6 +16,7 @@ from assistant.cli.kb import cmd_kb_check, cmd_kb_list
 from assistant.cli.parser import parse_command_line
 from assistant.cli.review import cmd_review_cohort
 from assistant.cli.serve import cmd_serve
+from assistant.cli.verifier import cmd_verifier_check
 from assistant.cli.where import cmd_where
 
 EXIT_BROKEN_PIPE = 128 + 13
@@ -51,6 +53,10 @@ def run_command(argv: Sequence[str] | None) -> int:
         return cmd_export(args, out, err)
     if args.command == "review" and args.cohort:
         return cmd_review_cohort(args, out, err)
+    if args.command == "disputes":
+        return cmd_disputes_export(args, out, err)
+    if args.command == "verifier":
+        return cmd_verifier_check(args, out, err)
     if args.command == "serve":
         return cmd_serve(args, out, err)
     return run_app(args, err, review=args.command == "review")

@@ -220,6 +220,64 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(review)
     candidate_option(review)
 
+    disputes = command_parser(
+        sub, "disputes", "export settled disputes as labelled answers for the verifier"
+    )
+    disputes_sub = disputes.add_subparsers(
+        dest="disputes_command", required=True, title="commands", metavar="COMMAND"
+    )
+    disputes_export = command_parser(
+        disputes_sub,
+        "export",
+        "write settled disputes as labelled (answer, key point) pairs",
+        description="Write each settled dispute as one line of the verifier corpus's format\n"
+        "(part 'dispute'): the question, reference and key points it was graded against, the\n"
+        "answer, and a label per key point from the grade that stands: the candidate's marks\n"
+        "when a mentor accepted, the machine's when a mentor rejected. Covered is stated,\n"
+        "missed not stated, contradicted contradicted; a partly covered key point is left out.\n"
+        "A mentor exports everyone's; anyone else their own. Nothing is sent anywhere.",
+        epilog="Exit status: 0 written, 1 no settled dispute, empty log or file not writable, "
+        "2 usage.\nExample: mock-interview disputes export --accepted -o disputes.jsonl; then "
+        "make verifier-corpus VERIFIER_EXTRA=disputes.jsonl",
+    )
+    disputes_export.formatter_class = argparse.RawDescriptionHelpFormatter
+    disputes_export.add_argument(
+        "--accepted", action="store_true", help="only disputes a mentor accepted"
+    )
+    disputes_export.add_argument(
+        "--format", choices=("jsonl",), default="jsonl", help="jsonl (the only format)"
+    )
+    disputes_export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here (default: standard output); never the session database",
+    )
+    disputes_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    common_options(disputes_export, models=False)
+    candidate_option(disputes_export)
+
+    verifier = command_parser(sub, "verifier", "measure the grader's verifier on labelled answers")
+    verifier_sub = verifier.add_subparsers(
+        dest="verifier_command", required=True, title="commands", metavar="COMMAND"
+    )
+    check_labels = command_parser(
+        verifier_sub,
+        "check",
+        "grade a file of labelled answers and report the agreement with its labels",
+        "Exit status: 0 measured, 1 the models cannot be loaded, 2 the file cannot be read, "
+        "breaks the format (its first problem is named by file, line and field) or holds no "
+        "answer.",
+        description="Reads a file in the verifier corpus's format (authored general or bank "
+        "lines, or settled disputes from `disputes export`), grades every answer against its "
+        "line's key points with the verifier named by --verifier, and prints the three-way "
+        "accuracy per key point (overall and per language) and each label's precision and "
+        "recall. The file is checked whole before the models load.",
+    )
+    check_labels.add_argument("file", type=Path, metavar="FILE", help="labelled answers (JSONL)")
+    common_options(check_labels)
+
     serve = command_parser(
         sub,
         "serve",
@@ -285,11 +343,10 @@ def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
         args.format = export_format(subparser(parser, "export"), args.format, args.output)
     if extra:
         owner = parser
-        for dest in ("command", "kb_command"):
+        for dest in ("command", "kb_command", "disputes_command", "verifier_command"):
             name = getattr(args, dest, None)
-            if name is None:
-                break
-            owner = subparser(owner, name)
+            if name is not None:  # the command, then the one nested command it names, if any
+                owner = subparser(owner, name)
         owner.error(f"unrecognized arguments: {' '.join(extra)}")
     return args
 
