@@ -668,7 +668,12 @@ class SessionStore:
                 # Conditional: a mentor settling it at this moment wins, and we say so.
                 if not _set_status_if_open(db, newest, ended, by=None, at=now, note=""):
                     db.refresh(newest)
-                    raise DisputeSettledError(_dispute_record(newest))
+                    if newest.status in (DisputeStatus.ACCEPTED, DisputeStatus.REJECTED):
+                        raise DisputeSettledError(_dispute_record(newest))
+                    raise DisputeError(
+                        "your marks of this answer were changed in another window a moment "
+                        "ago: open them again to see them"
+                    )
             if marks_of(own) == marks_of(machine):
                 row.own_score = None
                 dispute = None

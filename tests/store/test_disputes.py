@@ -280,3 +280,39 @@ def test_a_file_from_before_disputes_is_upgraded_and_its_answers_can_be_disputed
     with sqlite3.connect(db_path) as conn:
         versions = [v for (v,) in conn.execute("SELECT version FROM schema_version")]
     assert max(versions) == SCHEMA_VERSION
+
+
+def test_two_windows_changing_the_marks_at_once_leave_one_standing_grade(
+    people: dict[str, SessionStore], target: DatabaseTarget
+) -> None:
+    """The same candidate in two windows: each change either lands or is told it came second;
+    the grade that counts is always the newest dispute's."""
+    turn_id = _answer(people["ada"], 50)
+    assert people["ada"].dispute_turn(turn_id, {"monitor": Coverage.PARTIAL}) is not None
+    windows = [open_store(target, candidate="ada") for _ in range(2)]
+    start = threading.Barrier(2)
+    told: list[str] = []
+
+    def change(window: SessionStore, mark: Coverage) -> None:
+        start.wait()
+        try:
+            window.dispute_turn(turn_id, {"monitor": mark, "drift": Coverage.MISSED})
+        except DisputeError as error:
+            told.append(str(error))
+
+    threads = [
+        threading.Thread(target=change, args=(w, m))
+        for w, m in zip(windows, (Coverage.COVERED, Coverage.CONTRADICTED), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for window in windows:
+        window.close()
+    assert all("changed in another window" in said for said in told), told
+    turn = _turn(people["ada"], turn_id)
+    assert turn.dispute is not None and turn.dispute.status is DisputeStatus.OPEN
+    assert turn.score == turn.dispute.grade.score
+    history = people["ada"].dispute_history(turn_id)
+    assert [d.status for d in history].count(DisputeStatus.OPEN) == 1
