@@ -643,7 +643,10 @@ class SessionStore:
 
         now = now or datetime.now(UTC)
         with self._writing() as db:
-            row = db.get(Turn, turn_id)
+            # The answer's row is locked until the end (PostgreSQL; SQLite's write transaction
+            # holds the file): two windows disputing it at once take turns, so one dispute
+            # stands and the second replaces it or is told why not.
+            row = db.exec(select(Turn).where(Turn.id == turn_id).with_for_update()).first()
             session = db.get(InterviewSession, row.session_id) if row is not None else None
             if row is None or session is None or self._owner(session.candidate) != self.candidate:
                 raise DisputeError(f"no answer {turn_id} of {self.candidate!r} to dispute")
