@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from assistant.grading.explain import verdict_for
-from assistant.grading.grade import Coverage, Grade
+from assistant.grading.grade import Coverage, Grade, KeyPointResult
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
 
 MARKS = (Coverage.COVERED, Coverage.PARTIAL, Coverage.MISSED, Coverage.CONTRADICTED)
@@ -27,6 +27,17 @@ _CREDIT = {Coverage.COVERED: 1.0, Coverage.PARTIAL: 0.5, Coverage.MISSED: 0.0}
 def marks_of(grade: Grade) -> dict[str, Coverage]:
     """The grade's mark of each key point, by key point id."""
     return {point.id: point.status for point in grade.key_points}
+
+
+def changed_marks(grader: Grade, yours: Grade) -> list[tuple[KeyPointResult, Coverage]]:
+    """The grader's key points that `yours` marks otherwise, each with that other mark, in the
+    grader's order (a key point `yours` does not have keeps the grader's mark)."""
+    marks = marks_of(yours)
+    return [
+        (point, marks[point.id])
+        for point in grader.key_points
+        if marks.get(point.id, point.status) is not point.status
+    ]
 
 
 def score_of_marks(

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from assistant.grading.grade import Coverage, Grade
+from assistant.grading.overrule import changed_marks
 from assistant.reports.outline import notice_codes, time_taken
 from assistant.store.records import SessionDetail, TurnRecord
 
@@ -150,11 +151,8 @@ def _changed(grader: Grade | None, yours: Grade) -> str:
     """The key points marked differently: `id:grader>yours` (`monitor:missed>covered`)."""
     if grader is None:
         return ""
-    marks = {k.id: k.status for k in yours.key_points}
     return "; ".join(
-        f"{k.id}:{k.status.value}>{marks[k.id].value}"
-        for k in grader.key_points
-        if k.id in marks and marks[k.id] is not k.status
+        f"{k.id}:{k.status.value}>{mark.value}" for k, mark in changed_marks(grader, yours)
     )
 
 

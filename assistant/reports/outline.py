@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from assistant.grading.grade import Coverage, Grade
+from assistant.grading.overrule import changed_marks
 from assistant.knowledge.models import Lang
 from assistant.reports.wording import label, verdict_words
 from assistant.store.records import (
@@ -154,11 +155,9 @@ def dispute_view(turn: TurnRecord) -> DisputeView | None:
     dispute, grader = turn.dispute, turn.grade
     if dispute is None or grader is None or dispute.status not in SHOWN_DISPUTES:
         return None
-    marks = {point.id: point.status for point in dispute.grade.key_points}
     changes = {
-        point.id: MarkChange(point.id, point.text, point.status, marks[point.id])
-        for point in grader.key_points
-        if point.id in marks and marks[point.id] is not point.status
+        point.id: MarkChange(point.id, point.text, point.status, mark)
+        for point, mark in changed_marks(grader, dispute.grade)
     }
     yours = dispute.grade
     if not changes and (yours.score, yours.verdict) == (grader.score, grader.verdict):

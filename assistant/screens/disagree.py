@@ -320,29 +320,27 @@ def settled_text(dispute: DisputeRecord, lang: Lang) -> str:
 
 def dispute_renderable(turn: TurnRecord, lang: Lang) -> RenderableType | None:
     """Under the grader's feedback: the candidate's grade, the key points they marked
-    otherwise, their reason, and where the dispute stands (None when never disputed, or
-    withdrawn)."""
+    otherwise, their reason, and where the dispute stands (None when a report would show no
+    dispute either: never disputed, or withdrawn; see `reports.outline.dispute_view`)."""
+    from assistant.reports.outline import dispute_view
     from assistant.store.records import DisputeStatus
 
-    dispute, machine = turn.dispute, turn.grade
-    if dispute is None or machine is None or dispute.status is DisputeStatus.WITHDRAWN:
+    view = dispute_view(turn)
+    if view is None:
         return None
-    mine = dispute.grade
+    dispute, mine = view.dispute, view.yours
     head = Text()
     head.append(f"{line('your_grade', lang).capitalize()}{colon(lang)} ", style="bold")
     head.append(f"{mine.score} {verdict_label(mine.verdict, lang)}", style="bold")
-    head.append(f"  ({line('grader', lang)} {machine.score})", style="dim")
+    head.append(f"  ({line('grader', lang)} {view.grader.score})", style="dim")
     parts: list[RenderableType] = [head]
-    theirs = {p.id: p.status for p in machine.key_points}
-    for point in mine.key_points:
-        if theirs.get(point.id, point.status) is point.status:
-            continue
-        mark, style = COVERAGE_MARKS[point.status]
+    for change in view.changes.values():
+        mark, style = COVERAGE_MARKS[change.yours]
         row = Text(f"{mark} ", style=style)
-        row.append(f"{coverage_label(point.status, lang)}{colon(lang)} ", style=f"bold {style}")
-        row.append(point.text)
+        row.append(f"{coverage_label(change.yours, lang)}{colon(lang)} ", style=f"bold {style}")
+        row.append(change.text)
         row.append(
-            f"  ({line('grader', lang)}{colon(lang)} {coverage_label(theirs[point.id], lang)})",
+            f"  ({line('grader', lang)}{colon(lang)} {coverage_label(change.grader, lang)})",
             style="dim",
         )
         parts.append(row)

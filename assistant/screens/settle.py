@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Static
 
 from assistant.grading.feedback import COVERAGE_MARKS, colon
 from assistant.grading.grade import Coverage
+from assistant.grading.overrule import marks_of
 from assistant.interview.visible import visible
 from assistant.knowledge.models import Lang
 from assistant.screens.dialogs import Dialog
@@ -118,7 +119,7 @@ def key_point_table(answer: DisputedAnswer, lang: Lang) -> Table:
     table.add_column(_label("candidate", lang), no_wrap=True)
     table.add_column(_label("key_point", lang), ratio=1, overflow="fold")
     machine = answer.turn.grade
-    own = {point.id: point.status for point in answer.dispute.grade.key_points}
+    own = marks_of(answer.dispute.grade)
     for point in machine.key_points if machine is not None else ():
         theirs = own.get(point.id, point.status)
         changed = theirs is not point.status

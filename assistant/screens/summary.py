@@ -22,10 +22,11 @@ from assistant.interview.lines import line
 from assistant.interview.summary import InterviewSummary, NextQuestion, summarize
 from assistant.knowledge.models import Lang
 from assistant.knowledge.scheduler import Need
+from assistant.reports.outline import dispute_view
 from assistant.screens.bindings import relabel_bindings
 from assistant.screens.disagree import AnswerPicker, disagree_with, disputable
 from assistant.store.errors import StoreError
-from assistant.store.records import SessionDetail, TurnRecord
+from assistant.store.records import SessionDetail, TurnRecord, final_turns
 
 if TYPE_CHECKING:
     from assistant.app import InterviewApp
@@ -58,7 +59,9 @@ def _turn_details(turn: TurnRecord, lang: Lang) -> RenderableType:
     """Under an answer's line: each key point covered, missed or contradicted, and the
     reference (the mock summary: nothing was shown during the interview)."""
     parts: list[RenderableType] = []
-    machine = {p.id: p.status for p in turn.grade.key_points} if turn.grade is not None else {}
+    view = dispute_view(turn)
+    # The grader's mark beside each one the candidate changed, while their grade counts.
+    changes = view.changes if view is not None and view.counts else {}
     counted = turn.counted_grade
     for result in counted.key_points if counted is not None else []:
         mark, style = COVERAGE_MARKS[result.status]
@@ -66,8 +69,8 @@ def _turn_details(turn: TurnRecord, lang: Lang) -> RenderableType:
         row = Text()
         row.append(f"{mark} {label}{colon(lang)} ", style=style)
         row.append(result.text)
-        if machine.get(result.id, result.status) is not result.status:
-            theirs = coverage_label(machine[result.id], lang)
+        if result.id in changes:
+            theirs = coverage_label(changes[result.id].grader, lang)
             row.append(f"  ({line('grader', lang)}{colon(lang)} {theirs})", style="dim")
         parts.append(row)
     parts.append(Text(line("reference", lang) + colon(lang), style="bold"))
@@ -184,11 +187,11 @@ class SummaryScreen(Screen[SummaryChoice]):
         # Numbered by question, as counted: one skipped and asked again keeps its number, and
         # is listed once, with its final state (its answer, not the skip before it).
         numbers: dict[str, int] = {}
-        final = {t.question_id: t.id for t in detail.turns if t.follow_up_of is None}
+        final = {t.id for t in final_turns(detail.turns)}
         for turn in detail.turns:
             if turn.follow_up_of is None:
                 numbers.setdefault(turn.question_id, len(numbers) + 1)
-                if final[turn.question_id] != turn.id:
+                if turn.id not in final:
                     continue
             parts.append(_turn_row(turn, numbers.get(turn.question_id, 0), lang))
             if mock and not turn.skipped:
@@ -232,13 +235,11 @@ class SummaryScreen(Screen[SummaryChoice]):
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        final = (
-            {t.question_id: t.id for t in detail.turns if t.follow_up_of is None} if detail else {}
-        )
+        every = detail.turns if detail is not None else []
+        final = {t.id for t in final_turns(every)}
+        # The answers the summary lists: each question's final state, and its follow-ups.
         turns = [
-            t
-            for t in (detail.turns if detail is not None else [])
-            if disputable(t) and (t.follow_up_of is not None or final[t.question_id] == t.id)
+            t for t in every if disputable(t) and (t.follow_up_of is not None or t.id in final)
         ]
         if not turns:
             self.notify(line("disagree_nothing", self.lang), markup=False)

@@ -22,6 +22,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, select
 
 from assistant.grading.grade import Coverage, Grade
+from assistant.grading.overrule import changed_marks, marks_of, overruled
 from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.knowledge.scheduler import LearningState, as_utc, review
 from assistant.settings import DatabaseTarget, DatabaseUrl
@@ -639,8 +640,6 @@ class SessionStore:
         not the candidate's or has no graded key points, and DisputeSettledError once a mentor
         has settled it.
         """
-        from assistant.grading.overrule import marks_of, overruled
-
         now = now or datetime.now(UTC)
         with self._writing() as db:
             # The answer's row is locked until the end (PostgreSQL; SQLite's write transaction
@@ -858,11 +857,9 @@ class SessionStore:
             for answer in answers:
                 machine = answer.turn.grade
                 assert machine is not None
-                mine = {p.id: p.status for p in answer.dispute.grade.key_points}
-                for point in machine.key_points:
+                for point, _ in changed_marks(machine, answer.dispute.grade):
                     point_text[point.id] = point.text
-                    if mine.get(point.id, point.status) is not point.status:
-                        changed[point.id].append(answer)
+                    changed[point.id].append(answer)
             rates += [
                 OverruleRate(
                     question_id,
