@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.widgets import Static
 
 from assistant.app import InterviewApp, make_app
@@ -33,7 +32,7 @@ from assistant.store.journal import AnswerJournal, journal_path
 from assistant.widgets.answer_editor import AnswerEditor
 from tests.conftest import REPO
 from tests.fakes import KeywordGrader
-from tests.ui.conftest import FrozenClock
+from tests.ui.conftest import FrozenClock, send_at_once
 
 SHORT_WAIT = 0.05
 """Busy timeout of the app's store in these tests: a locked log fails at once, not in 5 s."""
@@ -70,15 +69,7 @@ def burst(app: InterviewApp, *parts: str) -> None:
 
     (`pilot.press` waits for the app to be idle after every key, which hides the bug.)
     """
-    driver = app._driver
-    assert driver is not None
-    for part in parts:
-        keys = [part] if part.startswith("ctrl+") else list(part)
-        for key in keys:
-            name = {" ": "space", ".": "full_stop"}.get(key, key)
-            event = events.Key(name, None if name.startswith("ctrl+") else key)
-            event.set_sender(app)
-            driver.send_message(event)
+    send_at_once(app, [k for part in parts for k in ([part] if part.startswith("ctrl+") else part)])
 
 
 async def settle(app: InterviewApp, pilot: object) -> None:
@@ -522,16 +513,6 @@ async def test_with_no_writable_folder_the_held_answer_is_printed_after_quitting
     assert not list(small_disk.glob("mock-interview-unsaved-*"))
 
 
-def _send_at_once(app: InterviewApp, keys: list[str]) -> None:
-    """Queue named keys (a character, or a key name such as backspace) all at once."""
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(app)
-        driver.send_message(event)
-
-
 async def test_editing_keys_sent_at_once_keep_their_place(
     tmp_path: Path, bank_report: LoadReport
 ) -> None:
@@ -549,7 +530,7 @@ async def test_editing_keys_sent_at_once_keep_their_place(
         count = app.screen.query_one("#count", Input)
         count.focus()
         await pilot.pause()
-        _send_at_once(app, ["end", "backspace", "backspace", "3"])
+        send_at_once(app, ["end", "backspace", "backspace", "3"])
         await pilot.pause()
         await pilot.pause()
         assert count.value == "3"
@@ -557,7 +538,7 @@ async def test_editing_keys_sent_at_once_keep_their_place(
     async with interview.run_test(size=(100, 32)) as pilot:
         await settle(interview, pilot)
         editor = interview.screen.query_one(AnswerEditor)
-        _send_at_once(interview, ["a", "b", "c", "backspace", "backspace", "q", "left", "x"])
+        send_at_once(interview, ["a", "b", "c", "backspace", "backspace", "q", "left", "x"])
         await pilot.pause()
         await pilot.pause()
         assert editor.text == "axq"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from assistant.app import InterviewApp, make_app
 from assistant.interview.flow import InterviewSettings
@@ -16,6 +17,22 @@ from assistant.store import SessionStore, open_store
 from tests.fakes import KeywordGrader
 
 AppFactory = Callable[..., InterviewApp]
+
+
+_KEY_NAMES = {" ": "space", ".": "full_stop"}
+"""Textual's names of the characters the tests type that are not their own name."""
+
+
+def send_at_once(app: InterviewApp, keys: Iterable[str]) -> None:
+    """Queue keys all at once, as a fast typist's terminal sends them (`pilot.press` waits for
+    the app to be idle after every key, which hides order bugs): each a key name (`backspace`,
+    `ctrl+s`) or one character."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        event = events.Key(_KEY_NAMES.get(key, key), key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
 
 
 class FrozenClock:

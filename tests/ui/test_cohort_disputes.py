@@ -21,7 +21,7 @@ from assistant.screens.settle import SettleDialog
 from assistant.store import SessionStore, open_store
 from assistant.store.records import DisputeStatus
 from tests.cohort_log import PLANS, fill_cohort
-from tests.faults.test_interview_faults import _send_at_once
+from tests.ui.conftest import send_at_once
 from tests.ui.test_cohort_tab import review_app, review_screen, rows, settled
 
 DRIFT = "model-and-concept-drift"
@@ -253,7 +253,7 @@ async def test_a_note_typed_at_once_after_n_is_the_notes(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SettleDialog)
-        _send_at_once(app, ["n", *"a fair one", "enter", "r"])
+        send_at_once(app, ["n", *"a fair one", "enter", "r"])
         await settled(pilot)
     with mentor_store(db, "max") as store:
         [record] = store.dispute_history(turn_id)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from assistant.app import InterviewApp
 from assistant.grading.grade import Coverage
 from assistant.interview.flow import InterviewSettings, Mode
 from assistant.screens.disagree import AnswerPicker, DisagreeDialog, MarkList
@@ -12,7 +16,7 @@ from assistant.screens.review import ReviewScreen, TurnCard
 from assistant.screens.summary import SummaryScreen
 from assistant.store import SessionStore, open_store
 from assistant.store.records import DisputeStatus
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, send_at_once
 from tests.ui.test_interview_pilot import transcript_text, type_and_submit
 from tests.ui.test_new_user import _plain
 
@@ -152,16 +156,22 @@ async def test_on_review_a_settled_dispute_is_shown_and_cannot_be_reopened(
     assert store.dispute_history(turn.id)[-1].status is DisputeStatus.REJECTED
 
 
+async def open_marks_of_a_poor_answer(app: InterviewApp, pilot: Pilot[Any]) -> DisagreeDialog:
+    """Answer the first practice question badly, then open its marks (Ctrl+G)."""
+    await app.workers.wait_for_complete()
+    await type_and_submit(app, pilot, "nothing useful")
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, DisagreeDialog)
+    return dialog
+
+
 async def test_the_marks_dialog_cycles_every_mark(make_test_app: AppFactory) -> None:
     """Space walks covered, partly covered, missed, contradicted, and round again."""
     app = make_test_app(InterviewSettings(count=1, seed=5, mode=Mode.PRACTICE))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await type_and_submit(app, pilot, "nothing useful")
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, DisagreeDialog)
+        dialog = await open_marks_of_a_poor_answer(app, pilot)
         assert isinstance(app.focused, MarkList)
         first = dialog.grade.key_points[0].id
         seen = []
@@ -178,17 +188,11 @@ async def test_keys_sent_at_once_keep_their_order_in_the_marks_dialog(
     make_test_app: AppFactory, store: SessionStore
 ) -> None:
     """A mark, Tab, the reason and Ctrl+S in one burst: the reason's letters are not marks."""
-    from tests.faults.test_interview_faults import _send_at_once
 
     app = make_test_app(InterviewSettings(count=1, seed=5, mode=Mode.PRACTICE))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await type_and_submit(app, pilot, "nothing useful")
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, DisagreeDialog)
-        _send_at_once(app, ["c", "down", "p", "tab", *"cmpx seen", "ctrl+s"])
+        await open_marks_of_a_poor_answer(app, pilot)
+        send_at_once(app, ["c", "down", "p", "tab", *"cmpx seen", "ctrl+s"])
         for _ in range(4):
             await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
