@@ -812,20 +812,20 @@ class SessionStore:
         """How often the grader was disputed, per question and per key point, worst first
         (mentors only): the key points where the bank or the grader needs work."""
         self._require_mentor()
-        graded: Counter[str] = Counter()
-        texts: dict[str, str] = {}
         with self._reading() as db:
-            for question_id, question_text in (
+            # Counted by the database: a log holds every candidate's answers.
+            graded_rows = (
                 db.connection()
                 .execute(
-                    sa_select(col(Turn.question_id), col(Turn.question_text)).where(
-                        col(Turn.grade_json).is_not(None)
+                    sa_select(
+                        col(Turn.question_id), func.count(), func.max(col(Turn.question_text))
                     )
+                    .where(col(Turn.grade_json).is_not(None))
+                    .group_by(col(Turn.question_id))
                 )
                 .all()
-            ):
-                graded[question_id] += 1
-                texts[question_id] = question_text
+            )
+        graded = {question_id: (int(n), str(text)) for question_id, n, text in graded_rows}
         standing = self.disputed_answers(
             (DisputeStatus.OPEN, DisputeStatus.ACCEPTED, DisputeStatus.REJECTED)
         )
@@ -834,24 +834,8 @@ class SessionStore:
             by_question[answer.turn.question_id].append(answer)
         rates: list[OverruleRate] = []
         for question_id, answers in by_question.items():
-
-            def count(group: list[DisputedAnswer]) -> tuple[int, int, int]:
-                return (
-                    len(group),
-                    sum(a.dispute.status is DisputeStatus.ACCEPTED for a in group),
-                    sum(a.dispute.status is DisputeStatus.REJECTED for a in group),
-                )
-
-            rates.append(
-                OverruleRate(
-                    question_id,
-                    texts.get(question_id, ""),
-                    None,
-                    "",
-                    graded[question_id],
-                    *count(answers),
-                )
-            )
+            n, text = graded.get(question_id, (0, ""))
+            rates.append(OverruleRate(question_id, text, None, "", n, *_tally(answers)))
             changed: defaultdict[str, list[DisputedAnswer]] = defaultdict(list)
             point_text: dict[str, str] = {}
             for answer in answers:
@@ -861,14 +845,7 @@ class SessionStore:
                     point_text[point.id] = point.text
                     changed[point.id].append(answer)
             rates += [
-                OverruleRate(
-                    question_id,
-                    texts.get(question_id, ""),
-                    point_id,
-                    point_text[point_id],
-                    graded[question_id],
-                    *count(group),
-                )
+                OverruleRate(question_id, text, point_id, point_text[point_id], n, *_tally(group))
                 for point_id, group in changed.items()
             ]
         rates.sort(key=lambda r: (-r.rate, -r.disputed, r.question_id, r.key_point_id or ""))
@@ -1137,6 +1114,15 @@ def _turn_record(row: Turn, disputes: dict[int, DisputeRecord] | None = None) ->
         shown_at=_from_db(row.shown_at),
         submitted_at=_from_db(row.submitted_at),
         dispute=(disputes or {}).get(row.id),
+    )
+
+
+def _tally(answers: Sequence[DisputedAnswer]) -> tuple[int, int, int]:
+    """(disputed, accepted, rejected) among these disputed answers."""
+    return (
+        len(answers),
+        sum(a.dispute.status is DisputeStatus.ACCEPTED for a in answers),
+        sum(a.dispute.status is DisputeStatus.REJECTED for a in answers),
     )
 
 
