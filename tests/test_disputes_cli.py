@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from assistant.knowledge.loader import Bank, load_bank
 from assistant.settings import shipped_bank_dir
 from assistant.store import SessionStore, open_store
 from tests.grading.conftest import GOOD_EN, GOOD_FR, VAGUE_EN
-from tests.store.conftest import T0, make_grade
+from tests.store.conftest import graded_answer
 from tests.test_cli import run_cli
 
 ANSWERS = {
@@ -37,25 +36,13 @@ ANSWERS = {
 
 def _answer(store: SessionStore, text: str, days: int) -> int:
     """One graded answer (the machine: drift covered, monitor missed) on day `days`."""
-    sid = store.start_session(
-        mode="practice",
-        lang="en",
-        settings={},
-        model_id="m",
-        bank_version="1",
-        started_at=T0 + timedelta(days=days),
-    )
-    return store.record_turn(
-        sid,
-        order=1,
+    return graded_answer(
+        store,
+        days=days,
         question_id="drift",
         question_text="What is data drift, and what do you do about it?",
-        reference_answer="Inputs move away from the training data; the live model is monitored.",
-        category="fundamentals",
+        reference="Inputs move away from the training data; the live model is monitored.",
         answer=text,
-        grade=make_grade(50),
-        shown_at=T0 + timedelta(days=days, minutes=1),
-        submitted_at=T0 + timedelta(days=days, minutes=3),
     )
 
 

@@ -44,6 +44,40 @@ def make_grade(score: int) -> Grade:
     )
 
 
+def graded_answer(
+    store: SessionStore,
+    *,
+    days: int = 0,
+    score: int = 50,
+    question_id: str = "q1",
+    question_text: str = "",
+    reference: str = "R.",
+    answer: str = "Inputs drift, and I watch the live model.",
+) -> int:
+    """A practice session on day T0 + `days` with one answer graded `make_grade(score)` (the
+    grader: drift covered, monitor missed); the turn's id."""
+    sid = store.start_session(
+        mode="practice",
+        lang="en",
+        settings={},
+        model_id="m",
+        bank_version="1",
+        started_at=T0 + timedelta(days=days),
+    )
+    return store.record_turn(
+        sid,
+        order=1,
+        question_id=question_id,
+        question_text=question_text or f"Question {question_id}?",
+        reference_answer=reference,
+        category="fundamentals",
+        answer=answer,
+        grade=make_grade(score),
+        shown_at=T0 + timedelta(days=days, minutes=1),
+        submitted_at=T0 + timedelta(days=days, minutes=3),
+    )
+
+
 class NewSession(Protocol):
     def __call__(self, days: int = 0, **overrides: Any) -> int: ...
 

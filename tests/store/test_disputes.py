@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from assistant.store import SessionStore, open_store
 from assistant.store.migrations import SCHEMA_VERSION, upgrade
 from assistant.store.records import DisputeStatus, TurnRecord
 from assistant.store.repository import DisputeError, DisputeSettledError, NotAMentorError
-from tests.store.conftest import T0, make_grade
+from tests.store.conftest import T0, graded_answer
 
 COVERED_BOTH = {"drift": Coverage.COVERED, "monitor": Coverage.COVERED}
 """The candidate's marks: both key points covered (the machine missed "monitor")."""
@@ -35,26 +34,7 @@ def people(target: DatabaseTarget) -> Iterator[dict[str, SessionStore]]:
 
 
 def _answer(store: SessionStore, score: int = 50, question_id: str = "q1", days: int = 0) -> int:
-    sid = store.start_session(
-        mode="practice",
-        lang="en",
-        settings={},
-        model_id="m",
-        bank_version="1",
-        started_at=T0 + timedelta(days=days),
-    )
-    return store.record_turn(
-        sid,
-        order=1,
-        question_id=question_id,
-        question_text=f"Question {question_id}?",
-        reference_answer="R.",
-        category="fundamentals",
-        answer="Inputs drift, and I watch the live model.",
-        grade=make_grade(score),
-        shown_at=T0 + timedelta(days=days, minutes=1),
-        submitted_at=T0 + timedelta(days=days, minutes=3),
-    )
+    return graded_answer(store, score=score, question_id=question_id, days=days)
 
 
 def _turn(store: SessionStore, turn_id: int) -> TurnRecord:
