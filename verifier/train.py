@@ -211,7 +211,7 @@ The authored corpus of graded interview answers, `verifier/corpus/` (its README 
 card: how it was written, the labelling rules, the second labeller's agreement, the split), its
 training split: every (answer, key point) pair, the whole answer as premise, the key point as
 hypothesis, stated -> entailment, not stated -> neutral, contradicted -> contradiction; seen
-{corpus_repeat} time(s) per epoch.{excluded}
+{corpus_repeat} time(s) per epoch.{excluded}{start}
 
 | set | pairs used | labels | licence |
 |---|---|---|---|
@@ -374,6 +374,15 @@ def write_card(out: Path) -> None:
             "n_snli_train": counts.get("snli-train", 0),
             "corpus_repeat": info.get("corpus_repeat", 1),
             "nli_sample": info.get("nli_sample", "?"),
+            "start": (
+                "\n\nTraining starts from the adapter trained on the public sets alone "
+                f"(`{info['init']}`: `verifier/train.py --recipe public --epochs 1.2 "
+                "--max-length 128`, the verifier shipped before this one), so what it learned "
+                "of short statements and negations is kept while it learns to read interview "
+                "answers; `make verifier` builds both steps."
+                if info.get("init")
+                else ""
+            ),
             "excluded": (
                 " Answer kinds left out: "
                 + ", ".join(excluded)

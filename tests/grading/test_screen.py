@@ -93,3 +93,26 @@ def test_no_answer_written_for_the_corpus_or_the_labelled_sets_is_called_not_lan
         answers += [json.loads(r)["answer"] for r in path.read_text("utf-8").splitlines() if r]
     flagged = [a for a in answers if screen(TARGET, a).not_language]
     assert len(answers) > 5000 and flagged == []
+
+
+def test_a_terse_answer_of_qualified_items_is_not_a_keyword_list() -> None:
+    """Terse right answers in list form were multiplied by the keyword factor (0.15)."""
+    terse = "Git + DVC, pinned Docker env, fixed seeds, log every run's params"
+    salad = "Git, DVC, Docker, seeds, MLflow, params"
+    assert not screen(TARGET, terse).keyword_list
+    assert screen(TARGET, salad).keyword_list
+
+
+def test_a_restatement_that_adds_a_word_or_two_is_still_a_restatement() -> None:
+    target = GradingTarget(
+        question="How would you scale ML models for a growing user load?",
+        reference="Profile first, autoscale replicas, cache, quantise, and load test.",
+        key_points=[("scale", "Replicas are added automatically as load grows.")],
+    )
+    restated = (
+        "Scaling ML models for a growing user load means making them able to handle more users "
+        "as the load grows, so you scale them."
+    )
+    assert screen(target, restated).echoes_question  # "load grows" was new enough to pass
+    answer = "I profile, add replicas behind a load balancer and load test before each release."
+    assert not screen(target, answer).echoes_question
