@@ -12,6 +12,14 @@ key-point accuracy, on the training split only. The contradiction threshold is t
 the validation split for precision (the issue asks that a ≠ shown be one an examiner would also
 mark wrong): the lowest threshold whose precision there reaches `--precision`.
 Printed: the best settings, and the validation figures of the chosen one.
+
+`--labelled` adds the one labelled set of answers to bank questions that parameters may be
+chosen on (`bench/data/labelled_answers.jsonl`, never the held-out ones) to the objective: the
+corpus's examiners score a confidently wrong answer about as high as a vague one (9.9 against
+8.4 on average), so the examiner's score alone cannot teach the step to put wrong answers
+below vague ones, which the product must. Each setting is then judged by the sum of the
+training Pearson, the labelled set's pairwise ordering and its share of wrong answers below
+vague ones.
 """
 
 from __future__ import annotations
@@ -44,11 +52,23 @@ GRID = {
     "contradiction_cost": (0.5, 1.0, 1.5),
     "entailed_at": (0.4, 0.5, 0.6),
 }
+LABELLED_GRID = {
+    "verified_weight_key_points": (0.75, 0.85, 0.95, 1.0),
+    "entailment_full": (0.5, 0.7, 0.9),
+    "contradiction_cost": (0.5, 1.0, 1.5, 2.0, 3.0),
+    "entailed_at": (0.4, 0.5),
+}
 
 
 def stage_outputs(items: list[Item], aligner: Aligner, verifier: object, params: ScoringParameters):
     """(screening, segmentation, alignment, verification) of every answer, in item order."""
-    work = [(target_of(i), a.text) for i in items for a in i.answers]
+    return work_outputs(
+        [(target_of(i), a.text) for i in items for a in i.answers], aligner, verifier, params
+    )
+
+
+def work_outputs(work: list, aligner: Aligner, verifier: object, params: ScoringParameters):
+    """(screening, segmentation, alignment, verification) of each (target, answer), in order."""
     screenings = [screen(t, text, params) for t, text in work]
     segmentations = [aligner.segment(s) for s in screenings]
     alignments = aligner.align_many(list(zip(screenings, segmentations, strict=True)))
@@ -83,6 +103,37 @@ def evaluate(items: list[Item], outputs: list, params: ScoringParameters) -> dic
     }
 
 
+def labelled_work() -> tuple[list, list[tuple[str, str, str]]]:
+    """The labelled set's (target, answer) pairs and (question, language, level) of each."""
+    import json
+
+    from assistant.grading.target import GradingTarget
+    from assistant.knowledge.loader import load_bank
+
+    bank = load_bank([ROOT / "knowledge"]).bank
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "bench/data/labelled_answers.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    work = [
+        (GradingTarget.from_question(bank.get(r["question_id"]), r["lang"]), r["answer"])
+        for r in rows
+    ]
+    return work, [(r["question_id"], r["lang"], r["level"]) for r in rows]
+
+
+def labelled_ordering(keys: list[tuple[str, str, str]], outputs: list, params: ScoringParameters):
+    """`bench/grading_quality.py`'s ordering figures of the labelled set under `params`."""
+    from bench.grading_quality import ordering
+
+    scores: dict[tuple[str, str], dict[str, float]] = {}
+    for (qid, lang, level), (s, seg, a, v) in zip(keys, outputs, strict=True):
+        grade = explain(s, seg, score(s, a, v, params), params=params)
+        scores.setdefault((qid, lang), {})[level] = grade.score
+    return ordering(scores)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifier", default="bundled")
@@ -91,7 +142,13 @@ def main() -> None:
     parser.add_argument(
         "--questions", type=int, default=120, help="training questions sampled (seeded) for speed"
     )
+    parser.add_argument(
+        "--labelled",
+        action="store_true",
+        help="judge settings by the labelled set's ordering too (see the module docstring)",
+    )
     args = parser.parse_args()
+    grid = LABELLED_GRID if args.labelled else GRID
     base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise)
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
@@ -103,19 +160,30 @@ def main() -> None:
     aligner = Aligner(load_backend(), None, base)
     verifier = load_verifier(args.verifier)
     train_out = stage_outputs(train, aligner, verifier, base)
+    if args.labelled:
+        work, keys = labelled_work()
+        labelled_out = work_outputs(work, aligner, verifier, base)
     results = []
-    for values in itertools.product(*GRID.values()):
-        params = replace(base, **dict(zip(GRID, values, strict=True)))
+    for values in itertools.product(*grid.values()):
+        params = replace(base, **dict(zip(grid, values, strict=True)))
         found = evaluate(train, train_out, params)
-        results.append((found["pearson"] + found["accuracy"], values, found))
+        objective = found["pearson"] + found["accuracy"]
+        if args.labelled:
+            order = labelled_ordering(keys, labelled_out, params)
+            right, total = order["wrong_below_vague"]  # type: ignore[misc]
+            found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
+            objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
+        results.append((objective, values, found))
     results.sort(key=lambda r: r[0], reverse=True)
-    print("  ".join(GRID) + "  ->  train: pearson, accuracy, contradiction P/R, MAE")
+    extra = ", labelled pairwise, wrong below vague" if args.labelled else ""
+    print("  ".join(grid) + f"  ->  train: pearson, accuracy, contradiction P/R, MAE{extra}")
     for _, values, f in results[:10]:
         print(
             f"{values}  ->  {f['pearson']:.3f}  {f['accuracy']:.3f}  "
             f"{f['precision']:.3f}/{f['recall']:.3f}  {f['mean_abs_error']:.1f}"
+            + (f"  {f['pairwise']:.3f}  {f['wrong_below_vague']:.3f}" if args.labelled else "")
         )
-    chosen = replace(base, **dict(zip(GRID, results[0][1], strict=True)))
+    chosen = replace(base, **dict(zip(grid, results[0][1], strict=True)))
     valid_out = stage_outputs(valid, aligner, verifier, chosen)
     print("\ncontradicted_at on validation: threshold -> precision / recall")
     picked = None
@@ -126,7 +194,7 @@ def main() -> None:
             picked = threshold
     final = replace(chosen, contradicted_at=picked or 0.95)
     f = evaluate(valid, valid_out, final)
-    print(f"\nchosen: {dict(zip(GRID, results[0][1], strict=True))}, contradicted_at {picked}")
+    print(f"\nchosen: {dict(zip(grid, results[0][1], strict=True))}, contradicted_at {picked}")
     print(
         f"validation: pearson {f['pearson']:.3f}, spearman {f['spearman']:.3f}, accuracy "
         f"{f['accuracy']:.3f}, contradiction P/R {f['precision']:.3f}/{f['recall']:.3f}"

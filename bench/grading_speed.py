@@ -67,11 +67,12 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--verifier", default="bundled", help="bundled, a path, or a name")
     parser.add_argument("--words", type=int, nargs="*", default=[1000, 2000, 3000, 6000])
     args = parser.parse_args()
 
     backend = load_backend()
-    verified = Grader(backend, EmbeddingCache(None), verifier=load_verifier())
+    verified = Grader(backend, EmbeddingCache(None), verifier=load_verifier(args.verifier))
     similarity = Grader(backend, EmbeddingCache(None))
     verified.warm_up([TARGET])
     similarity.warm_up([TARGET])
