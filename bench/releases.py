@@ -19,5 +19,6 @@ PREVIOUS_PARAMETERS: ScoringParameters = replace(
     partly_entailed_at=0.25,
     contradicted_at=0.5,
     contradiction_min_similarity=0.32,
+    keyword_item_words=5.0,
 )
 """Every parameter the corpus release changed, at its previous value."""

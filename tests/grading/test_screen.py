@@ -101,18 +101,3 @@ def test_a_terse_answer_of_qualified_items_is_not_a_keyword_list() -> None:
     salad = "Git, DVC, Docker, seeds, MLflow, params"
     assert not screen(TARGET, terse).keyword_list
     assert screen(TARGET, salad).keyword_list
-
-
-def test_a_restatement_that_adds_a_word_or_two_is_still_a_restatement() -> None:
-    target = GradingTarget(
-        question="How would you scale ML models for a growing user load?",
-        reference="Profile first, autoscale replicas, cache, quantise, and load test.",
-        key_points=[("scale", "Replicas are added automatically as load grows.")],
-    )
-    restated = (
-        "Scaling ML models for a growing user load means making them able to handle more users "
-        "as the load grows, so you scale them."
-    )
-    assert screen(target, restated).echoes_question  # "load grows" was new enough to pass
-    answer = "I profile, add replicas behind a load balancer and load test before each release."
-    assert not screen(target, answer).echoes_question
