@@ -103,35 +103,23 @@ def evaluate(items: list[Item], outputs: list, params: ScoringParameters) -> dic
     }
 
 
-def labelled_work() -> tuple[list, list[tuple[str, str, str]]]:
-    """The labelled set's (target, answer) pairs and (question, language, level) of each."""
-    import json
+def labelled_work() -> tuple[list, list[dict]]:
+    """The labelled set's (target, answer) pairs, and its rows (question, language, level)."""
+    from bench.grading_quality import read_sets
 
-    from assistant.grading.target import GradingTarget
-    from assistant.knowledge.loader import load_bank
-
-    bank = load_bank([ROOT / "knowledge"]).bank
-    rows = [
-        json.loads(line)
-        for line in (ROOT / "bench/data/labelled_answers.jsonl").read_text("utf-8").splitlines()
-        if line.strip()
-    ]
-    work = [
-        (GradingTarget.from_question(bank.get(r["question_id"]), r["lang"]), r["answer"])
-        for r in rows
-    ]
-    return work, [(r["question_id"], r["lang"], r["level"]) for r in rows]
+    _, rows, targets = read_sets(["labelled"])
+    return [(t, r["answer"]) for t, r in zip(targets, rows, strict=True)], rows
 
 
-def labelled_ordering(keys: list[tuple[str, str, str]], outputs: list, params: ScoringParameters):
+def labelled_ordering(rows: list[dict], outputs: list, params: ScoringParameters):
     """`bench/grading_quality.py`'s ordering figures of the labelled set under `params`."""
-    from bench.grading_quality import ordering
+    from bench.grading_quality import by_question, ordering
 
-    scores: dict[tuple[str, str], dict[str, float]] = {}
-    for (qid, lang, level), (s, seg, a, v) in zip(keys, outputs, strict=True):
-        grade = explain(s, seg, score(s, a, v, params), params=params)
-        scores.setdefault((qid, lang), {})[level] = grade.score
-    return ordering(scores)
+    scores = [
+        float(explain(s, seg, score(s, a, v, params), params=params).score)
+        for s, seg, a, v in outputs
+    ]
+    return ordering(by_question(rows, scores))
 
 
 def main() -> None:
@@ -161,7 +149,7 @@ def main() -> None:
     verifier = load_verifier(args.verifier)
     train_out = stage_outputs(train, aligner, verifier, base)
     if args.labelled:
-        work, keys = labelled_work()
+        work, rows = labelled_work()
         labelled_out = work_outputs(work, aligner, verifier, base)
     results = []
     for values in itertools.product(*grid.values()):
@@ -169,7 +157,7 @@ def main() -> None:
         found = evaluate(train, train_out, params)
         objective = found["pearson"] + found["accuracy"]
         if args.labelled:
-            order = labelled_ordering(keys, labelled_out, params)
+            order = labelled_ordering(rows, labelled_out, params)
             right, total = order["wrong_below_vague"]  # type: ignore[misc]
             found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
             objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]

@@ -41,7 +41,7 @@ from assistant.grading.parameters import DEFAULT_PARAMETERS  # noqa: E402
 from assistant.grading.pipeline import Grader  # noqa: E402
 from assistant.grading.target import GradingTarget  # noqa: E402
 from assistant.grading.verify import load_verifier  # noqa: E402
-from assistant.knowledge.loader import load_bank  # noqa: E402
+from assistant.knowledge.loader import Bank, load_bank  # noqa: E402
 
 SETS = {
     "labelled": ROOT / "bench/data/labelled_answers.jsonl",
@@ -55,6 +55,30 @@ ADVERSARIAL = ("restated", "keywords", "dont-know")
 """Answers that must score below the vague answer to the same question."""
 
 Scores = dict[tuple[str, str], dict[str, float]]
+
+
+def read_sets(names: list[str]) -> tuple[Bank, list[dict], list[GradingTarget]]:
+    """The bank, every row of the named sets (each with its set's name), and each row's target."""
+    bank = load_bank([ROOT / "knowledge"]).bank
+    rows = []
+    for name in names:
+        for line in SETS[name].read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append({**json.loads(line), "set": name})
+    targets = []
+    for r in rows:
+        question = bank.get(r["question_id"])
+        assert question is not None, r["question_id"]
+        targets.append(GradingTarget.from_question(question, r["lang"]))
+    return bank, rows, targets
+
+
+def by_question(rows: list[dict], scores: list[float], chosen: list[int] | None = None) -> Scores:
+    """The score of each level for each (question, language), from the rows at `chosen` (all)."""
+    out: Scores = defaultdict(dict)
+    for i in range(len(rows)) if chosen is None else chosen:
+        out[(rows[i]["question_id"], rows[i]["lang"])][rows[i]["level"]] = scores[i]
+    return out
 
 
 def ordering(scores: Scores) -> dict[str, object]:
@@ -106,17 +130,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    bank = load_bank([ROOT / "knowledge"]).bank
-    rows = []
-    for name in args.set:
-        for line in SETS[name].read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rows.append({**json.loads(line), "set": name})
-    targets = []
-    for r in rows:
-        question = bank.get(r["question_id"])
-        assert question is not None, r["question_id"]
-        targets.append(GradingTarget.from_question(question, r["lang"]))
+    bank, rows, targets = read_sets(args.set)
     items = [(t, r["answer"]) for t, r in zip(targets, rows, strict=True)]
 
     backend = load_backend()
@@ -155,12 +169,7 @@ def main() -> None:
         print(f"\n== {subset}: {len(chosen)} answers, {len(pairs)} question/language pairs")
         results = {}
         for name in names:
-            scores: Scores = defaultdict(dict)
-            for i in chosen:
-                scores[(rows[i]["question_id"], rows[i]["lang"])][rows[i]["level"]] = systems[name][
-                    i
-                ]
-            results[name] = ordering(scores)
+            results[name] = ordering(by_question(rows, systems[name], chosen))
         print(f"{'':32}" + "".join(f"{n:>12}" for n in names))
         print(
             f"{'pairwise ordering (>= 0.95)':32}"

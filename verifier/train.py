@@ -375,11 +375,9 @@ def write_card(out: Path) -> None:
             "corpus_repeat": info.get("corpus_repeat", 1),
             "nli_sample": info.get("nli_sample", "?"),
             "start": (
-                "\n\nTraining starts from the adapter trained on the public sets alone "
-                f"(`{info['init']}`: `verifier/train.py --recipe public --epochs 1.2 "
-                "--max-length 128`, the verifier shipped before this one), so what it learned "
-                "of short statements and negations is kept while it learns to read interview "
-                "answers; `make verifier` builds both steps."
+                f"\n\nTraining continues the adapter in `{info['init']}` (`--init`) instead "
+                "of starting from the base model, so what it learned is kept while it learns "
+                "to read interview answers; rebuild that adapter first."
                 if info.get("init")
                 else ""
             ),
