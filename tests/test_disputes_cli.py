@@ -301,3 +301,17 @@ def test_verifier_check_prints_the_agreement_of_the_real_grader(
         f"(6 labelled so, {stated[1]} graded so)"
     )
     assert printed[4].startswith("contradicted: ") and "(0 labelled so, " in printed[4]
+
+
+def test_verifier_check_offers_no_database_option_it_would_ignore(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from assistant.cli.parser import build_parser
+
+    parser = build_parser()
+    parsed = parser.parse_args(["verifier", "check", "answers.jsonl", "--verifier", "none"])
+    assert parsed.verifier == "none"
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(["verifier", "check", "answers.jsonl", "--db", "sessions.db"])
+    assert refused.value.code == 2
+    assert "unrecognized arguments: --db sessions.db" in capsys.readouterr().err

@@ -27,6 +27,7 @@ from safetensors.torch import load_file, save_file
 sys.path.insert(0, str(Path(__file__).parent))
 from authored import Item, read_batch, read_corpus
 from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
+from spans import Bag, span_bags
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -67,6 +68,15 @@ def parse_args() -> argparse.Namespace:
         help="corpus: the authored corpus and a public NLI sample, whole answers as premises; "
         "public: the public sets alone, as the shipped adapter was trained (with --epochs 1.2 "
         "--max-length 128)",
+    )
+    parser.add_argument(
+        "--premise",
+        choices=("answer", "spans"),
+        default="answer",
+        help="what the verifier reads of a corpus answer against each key point: the whole "
+        "answer, or the spans the grader's align stage proposes (verifier/spans.py), the answer "
+        "then labelling the bag: stated when one span states it, contradicted when one says the "
+        "opposite, not stated when none does either",
     )
     parser.add_argument(
         "--exclude-kinds",
@@ -116,50 +126,98 @@ def corpus_items(corpus: Path, extra: list[Path]) -> list[Item]:
     return items
 
 
-def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
-    """Shuffled batches of pairs of similar length, so padding wastes little CPU."""
-    order = sorted(pairs, key=lambda p: (len(p.premise) + len(p.hypothesis), rng.random()))
+def bag_of(pair: Pair) -> Bag:
+    """A pair as a bag of one premise."""
+    return Bag((pair.premise,), pair.hypothesis, pair.label, pair.source, pair.lang)
+
+
+def length_of(bag: Bag) -> int:
+    """Characters the model reads for one bag."""
+    return sum(len(p) for p in bag.premises) + len(bag.hypothesis) * len(bag.premises)
+
+
+def batches(bags: list[Bag], size: int, rng: random.Random) -> list[list[Bag]]:
+    """Shuffled batches of bags of similar length, so padding wastes little CPU."""
+    order = sorted(bags, key=lambda b: (length_of(b), rng.random()))
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     rng.shuffle(chunks)
     return chunks
 
 
-def loss_of(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy; a COMPATIBLE pair is right when it is entailment or neutral."""
+def encode(tokenizer, chunk: list[Bag], max_length: int, truncation) -> tuple[dict, torch.Tensor]:
+    """Every (premise, hypothesis) row of `chunk`'s bags, and the (bags, most premises) index
+    of each bag's rows (-1 where a bag has fewer)."""
+    widest = max(len(b.premises) for b in chunk)
+    rows: list[tuple[str, str]] = []
+    index = torch.full((len(chunk), widest), -1, dtype=torch.long)
+    for n, bag in enumerate(chunk):
+        for k, premise in enumerate(bag.premises):
+            index[n, k] = len(rows)
+            rows.append((premise, bag.hypothesis))
+    enc = tokenizer(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        truncation=truncation,
+        max_length=max_length,
+        padding=True,
+        return_tensors="pt",
+    )
+    return enc, index
+
+
+def loss_of(logits: torch.Tensor, labels: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of each bag, read as the grader reads its premises: a key point is stated
+    when its likeliest-entailing premise entails it, contradicted when its likeliest-
+    contradicting premise contradicts it, so those labels take the best premise's log-
+    probability; not stated (and COMPATIBLE, entailment or neutral, for DACCORD) must hold for
+    every premise, so those take the mean over the bag. A bag of one premise is plain
+    cross-entropy."""
     log_probs = torch.log_softmax(logits, dim=-1)
-    compatible = labels == COMPATIBLE
-    hard = labels.clamp(max=CONTRADICTION)
-    nll = -log_probs.gather(1, hard.unsqueeze(1)).squeeze(1)
-    either = -torch.logsumexp(log_probs[:, :2], dim=-1)
-    return torch.where(compatible, either, nll).mean()
+    valid = index >= 0
+    rows = log_probs[index.clamp(min=0)]  # bags x premises x 3
+    either = torch.logsumexp(rows[..., :2], dim=-1)
+    count = valid.sum(dim=1)
+    neg = torch.tensor(float("-inf"))
+
+    def best(values: torch.Tensor) -> torch.Tensor:
+        return torch.where(valid, values, neg).amax(dim=1)
+
+    def mean(values: torch.Tensor) -> torch.Tensor:
+        return torch.where(valid, values, torch.zeros(())).sum(dim=1) / count
+
+    per_label = torch.stack(
+        [best(rows[..., 0]), mean(rows[..., 1]), best(rows[..., 2]), mean(either)], dim=1
+    )
+    return -per_label.gather(1, labels.unsqueeze(1)).squeeze(1).mean()
+
+
+def read_bag(rows: list[list[float]]) -> list[float]:
+    """A bag's (entailment, neutral, contradiction) as the grader reads several premises: the
+    premise that states the key point most surely, or, when one contradicts it more surely
+    still, that one (`assistant.grading.verify`)."""
+    entail = max(rows, key=lambda r: r[0])
+    contra = max(rows, key=lambda r: r[2])
+    return contra if contra[2] > entail[0] else entail
 
 
 @torch.no_grad()
-def predict(model, tokenizer, pairs: list[Pair], max_length: int) -> list[list[float]]:
-    """(entailment, neutral, contradiction) probabilities for each pair, in order."""
+def predict(model, tokenizer, bags: list[Bag], max_length: int) -> list[list[float]]:
+    """(entailment, neutral, contradiction) probabilities for each bag, in order."""
     model.eval()
-    out: list[list[float]] = []
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].premise))
+    order = sorted(range(len(bags)), key=lambda i: length_of(bags[i]))
     by_index: dict[int, list[float]] = {}
     for start in range(0, len(order), 32):
-        chunk = [pairs[i] for i in order[start : start + 32]]
-        enc = tokenizer(
-            [p.premise for p in chunk],
-            [p.hypothesis for p in chunk],
-            truncation="only_first",
-            max_length=max_length,
-            padding=True,
-            return_tensors="pt",
-        )
+        chunk = [bags[i] for i in order[start : start + 32]]
+        enc, index = encode(tokenizer, chunk, max_length, "only_first")
         probs = torch.softmax(model(**enc).logits.float(), -1).tolist()
-        for i, row in zip(order[start : start + 32], probs, strict=True):
-            by_index[i] = row
-    out = [by_index[i] for i in range(len(pairs))]
+        for i, row_index in zip(order[start : start + 32], index.tolist(), strict=True):
+            by_index[i] = read_bag([probs[r] for r in row_index if r >= 0])
+    out = [by_index[i] for i in range(len(bags))]
     model.train()
     return out
 
 
-def metrics_of(pairs: list[Pair], probs: list[list[float]]) -> dict[str, dict[str, float]]:
+def metrics_of(pairs: list[Bag], probs: list[list[float]]) -> dict[str, dict[str, float]]:
     """Accuracy per source and per source and language (three-way; two-way contradiction-or-not
     for DACCORD), and for the authored sets, contradiction precision and recall."""
     hits: dict[str, list[int]] = defaultdict(list)
@@ -189,7 +247,7 @@ def metrics_of(pairs: list[Pair], probs: list[list[float]]) -> dict[str, dict[st
     return result
 
 
-def evaluate(model, tokenizer, pairs: list[Pair], max_length: int) -> dict[str, dict[str, float]]:
+def evaluate(model, tokenizer, pairs: list[Bag], max_length: int) -> dict[str, dict[str, float]]:
     """The validation metrics of `model` on `pairs` (see `metrics_of`)."""
     return metrics_of(pairs, predict(model, tokenizer, pairs, max_length))
 
@@ -209,7 +267,7 @@ Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
 ## Data
 The authored corpus of graded interview answers, `verifier/corpus/` (its README is the data
 card: how it was written, the labelling rules, the second labeller's agreement, the split), its
-training split: every (answer, key point) pair, the whole answer as premise, the key point as
+training split: every (answer, key point) pair, {premise} as premise, the key point as
 hypothesis, stated -> entailment, not stated -> neutral, contradicted -> contradiction; seen
 {corpus_repeat} time(s) per epoch.{excluded}{start}
 
@@ -374,6 +432,14 @@ def write_card(out: Path) -> None:
             "n_snli_train": counts.get("snli-train", 0),
             "corpus_repeat": info.get("corpus_repeat", 1),
             "nli_sample": info.get("nli_sample", "?"),
+            "premise": (
+                "the spans the grader's `align` stage proposes for the key point "
+                "(`--premise spans`, verifier/spans.py: a bag of up to two spans with the "
+                "answer's label, stated or contradicted by its most sure span, not stated by "
+                'all of them; read that way by the grader, `verify_premise="spans"`)'
+                if info.get("premise") == "spans"
+                else "the whole answer"
+            ),
             "start": (
                 f"\n\nTraining continues the adapter in `{info['init']}` (`--init`) instead "
                 "of starting from the base model, so what it learned is kept while it learns "
@@ -441,9 +507,10 @@ def main() -> None:
         # sample, no corpus), every pair, the whole public validation slice.
         public = [p for p in load_all(args.data) if p.source != "snli-train"]
         train, valid = split(public)
-        train = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
-        authored_train: list[Pair] = []
-        authored_valid: list[Pair] = []
+        train_pairs = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
+        train_bags, valid_bags = [bag_of(p) for p in train_pairs], [bag_of(p) for p in valid]
+        authored_train: list[Bag] = []
+        authored_valid: list[Bag] = []
     else:
         public_train, public_valid = split(load_all(args.data))
         if args.nli_sample and args.nli_sample < len(public_train):
@@ -455,11 +522,18 @@ def main() -> None:
             )
             for item in corpus_items(args.corpus, args.extra)
         ]
-        authored_train = authored_pairs(items, "train")
-        authored_valid = authored_pairs(items, "validation")
-        train = public_train + authored_train * args.corpus_repeat
+        if args.premise == "spans":
+            authored_train = span_bags(items, "train")
+            authored_valid = span_bags(items, "validation")
+        else:
+            authored_train = [bag_of(p) for p in authored_pairs(items, "train")]
+            authored_valid = [bag_of(p) for p in authored_pairs(items, "validation")]
+        train_bags = [bag_of(p) for p in public_train] + authored_train * args.corpus_repeat
         # The public slice is sampled down: the authored validation is what the product needs.
-        valid = rng.sample(public_valid, min(len(public_valid), 3000)) + authored_valid
+        valid_bags = [
+            bag_of(p) for p in rng.sample(public_valid, min(len(public_valid), 3000))
+        ] + authored_valid
+    train, valid = train_bags, valid_bags
     if args.limit:
         train = rng.sample(train, args.limit)
     print(
@@ -484,16 +558,14 @@ def main() -> None:
         for chunk in epoch_batches:
             if step >= total:
                 break
-            enc = tokenizer(
-                [p.premise for p in chunk],
-                [p.hypothesis for p in chunk],
-                truncation="only_first" if args.recipe == "corpus" else True,
-                max_length=args.max_length,
-                padding=True,
-                return_tensors="pt",
+            enc, index = encode(
+                tokenizer,
+                chunk,
+                args.max_length,
+                "only_first" if args.recipe == "corpus" else True,
             )
             labels = torch.tensor([p.label for p in chunk])
-            loss = loss_of(model(**enc).logits, labels)
+            loss = loss_of(model(**enc).logits, labels, index)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
@@ -540,6 +612,7 @@ def main() -> None:
                 "corpus_repeat": args.corpus_repeat,
                 "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,
+                "premise": args.premise,
                 "init": str(args.init.resolve()).replace(str(ROOT) + "/", "")
                 if args.init
                 else None,

@@ -21,11 +21,15 @@ from assistant.settings import (
 
 
 def common_options(
-    parser: argparse.ArgumentParser, *, sub: bool = True, models: bool = True
+    parser: argparse.ArgumentParser,
+    *,
+    sub: bool = True,
+    models: bool = True,
+    database: bool = True,
 ) -> None:
     """Options accepted before or after the subcommand; a subcommand's absent ones stay unset.
     `models`: whether the command grades (or shows what grades), so `--model` and `--verifier`
-    mean something to it."""
+    mean something to it; `database`: whether it opens the session database, so `--db` does."""
     default = argparse.SUPPRESS if sub else None
     parser.add_argument(
         "--kb",
@@ -34,13 +38,14 @@ def common_options(
         metavar="DIR",
         help=f"extra question-pack directory (repeatable; also ${ENV_KB})",
     )
-    parser.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        default=default,
-        help="session database: a file (SQLite), or a shared PostgreSQL database as "
-        f"postgresql+psycopg://user:password@host:port/database (also ${ENV_DB})",
-    )
+    if database:
+        parser.add_argument(
+            "--db",
+            metavar="PATH_OR_URL",
+            default=default,
+            help="session database: a file (SQLite), or a shared PostgreSQL database as "
+            f"postgresql+psycopg://user:password@host:port/database (also ${ENV_DB})",
+        )
     if not models:
         return
     parser.add_argument(
@@ -276,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recall. The file is checked whole before the models load.",
     )
     check_labels.add_argument("file", type=Path, metavar="FILE", help="labelled answers (JSONL)")
-    common_options(check_labels)
+    common_options(check_labels, database=False)
 
     serve = command_parser(
         sub,

@@ -19,7 +19,8 @@ from assistant.grading.grade import Grade
 from assistant.grading.language import detect_language
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
 from assistant.grading.score import score
-from assistant.grading.screen import bounded_prefix, screen
+from assistant.grading.screen import Screening, bounded_prefix, screen
+from assistant.grading.segment import Segmentation
 from assistant.grading.target import GradingTarget
 from assistant.grading.verify import Verification, Verifier, verify_many
 from assistant.knowledge.models import Lang, Question
@@ -79,14 +80,23 @@ class Grader:
         """Embed every bank text of `targets` not cached yet, in one batch; returns how many."""
         return self.aligner.warm_up(targets)
 
-    def grade_many(self, items: Sequence[tuple[GradingTarget, str]]) -> list[Grade]:
-        """Grade many answers, each stage once over the whole batch."""
+    def align_many(
+        self, items: Sequence[tuple[GradingTarget, str]]
+    ) -> tuple[list[Screening], list[Segmentation], dict[int, Alignment]]:
+        """The first three stages over a batch: each answer's screening and segmentation, and
+        the alignment of each one the screen did not stop (by its index in `items`)."""
         p = self.params
         screenings = [screen(target, answer, p) for target, answer in items]
         segmentations = [self.aligner.segment(s) for s in screenings]
         live = [i for i, s in enumerate(screenings) if not s.stops]
         aligned = self.aligner.align_many([(screenings[i], segmentations[i]) for i in live])
-        alignments: dict[int, Alignment] = dict(zip(live, aligned, strict=True))
+        return screenings, segmentations, dict(zip(live, aligned, strict=True))
+
+    def grade_many(self, items: Sequence[tuple[GradingTarget, str]]) -> list[Grade]:
+        """Grade many answers, each stage once over the whole batch."""
+        p = self.params
+        screenings, segmentations, alignments = self.align_many(items)
+        live = list(alignments)
         verified = verify_many(
             self.verifier,
             [
