@@ -147,3 +147,30 @@ def test_windows_keep_a_list_s_head_with_each_of_its_items() -> None:
     # Read whole while it fits; in windows past the bound.
     assert premise_windows(answer, max_words=200) == [answer]
     assert premise_windows(answer, max_words=10) == windows
+
+
+def test_an_expert_answer_in_its_own_words_earns_every_key_point_of_the_bank_question(
+    backend: SentenceTransformerBackend, verifier: CrossEncoderVerifier
+) -> None:
+    """The issue's headline case: the key points stated in the candidate's words, not the
+    bank's ("latency p95, CPU and memory" for "Latency, CPU and memory usage"), are covered;
+    a vague answer to the same question earns far less."""
+    from assistant.knowledge.loader import load_bank
+    from assistant.settings import shipped_bank_dir
+
+    question = load_bank([shipped_bank_dir()]).bank.questions["why-monitor-models"]
+    grader = Grader(backend, EmbeddingCache(None), verifier=verifier)
+    expert = grader.grade_question(
+        question,
+        "Models decay silently once live, so you watch them to catch that before users do. I "
+        "track two layers: the service (latency p95, CPU and memory, error rate, throughput) and "
+        "the model (accuracy, precision and recall against delayed labels, plus input and "
+        "prediction drift versus the training data), with alerts on thresholds.",
+        "en",
+    )
+    vague = grader.grade_question(
+        question, "You need to keep an eye on the model and check that things are fine.", "en"
+    )
+    assert [k.status for k in expert.key_points] == [Coverage.COVERED] * len(question.key_points)
+    assert expert.verdict in (Verdict.STRONG, Verdict.ADEQUATE)
+    assert vague.score < expert.score - 40
