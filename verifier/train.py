@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -28,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from authored import Item, read_batch, read_corpus
 from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
 from spans import Bag, span_bags
+
+from assistant.grading.verify import surest_reading
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -192,12 +195,9 @@ def loss_of(logits: torch.Tensor, labels: torch.Tensor, index: torch.Tensor) -> 
 
 
 def read_bag(rows: list[list[float]]) -> list[float]:
-    """A bag's (entailment, neutral, contradiction) as the grader reads several premises: the
-    premise that states the key point most surely, or, when one contradicts it more surely
-    still, that one (`assistant.grading.verify`)."""
-    entail = max(rows, key=lambda r: r[0])
-    contra = max(rows, key=lambda r: r[2])
-    return contra if contra[2] > entail[0] else entail
+    """A bag's (entailment, neutral, contradiction) as the grader reads several premises
+    (`assistant.grading.verify.surest_reading`)."""
+    return [float(x) for x in surest_reading(np.asarray(rows))]
 
 
 @torch.no_grad()
@@ -506,9 +506,9 @@ def main() -> None:
         # The shipped adapter's recipe: the public sets as they were then (no SNLI train
         # sample, no corpus), every pair, the whole public validation slice.
         public = [p for p in load_all(args.data) if p.source != "snli-train"]
-        train, valid = split(public)
-        train_pairs = train + [p for p in train if p.lang == "fr"] * (args.fr_repeat - 1)
-        train_bags, valid_bags = [bag_of(p) for p in train_pairs], [bag_of(p) for p in valid]
+        train_pairs, valid_pairs = split(public)
+        train_pairs += [p for p in train_pairs if p.lang == "fr"] * (args.fr_repeat - 1)
+        train, valid = [bag_of(p) for p in train_pairs], [bag_of(p) for p in valid_pairs]
         authored_train: list[Bag] = []
         authored_valid: list[Bag] = []
     else:
@@ -528,12 +528,11 @@ def main() -> None:
         else:
             authored_train = [bag_of(p) for p in authored_pairs(items, "train")]
             authored_valid = [bag_of(p) for p in authored_pairs(items, "validation")]
-        train_bags = [bag_of(p) for p in public_train] + authored_train * args.corpus_repeat
+        train = [bag_of(p) for p in public_train] + authored_train * args.corpus_repeat
         # The public slice is sampled down: the authored validation is what the product needs.
-        valid_bags = [
+        valid = [
             bag_of(p) for p in rng.sample(public_valid, min(len(public_valid), 3000))
         ] + authored_valid
-    train, valid = train_bags, valid_bags
     if args.limit:
         train = rng.sample(train, args.limit)
     print(

@@ -172,14 +172,21 @@ def _verify_answers(
     for point_count, window_count in shapes:
         per_point = []
         for _ in range(point_count):
-            chunk = probabilities[row : row + window_count]
+            chosen = surest_reading(probabilities[row : row + window_count])
             row += window_count
-            entail = chunk[int(np.argmax(chunk[:, 0]))]
-            contra = chunk[int(np.argmax(chunk[:, 2]))]
-            chosen = contra if contra[2] > entail[0] else entail
             per_point.append(Judgement(*(float(x) for x in chosen)))
         out.append(Verification((), verifier.model_id, tuple(per_point)))
     return out
+
+
+def surest_reading(rows: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.floating[Any]]:
+    """One key point's reading from several premises' rows: the row that states it most
+    surely, or, when another contradicts it more surely still, that one. `verifier/train.py`
+    reads its validation bags by the same rule."""
+    entail = int(np.argmax(rows[:, 0]))
+    contra = int(np.argmax(rows[:, 2]))
+    chosen = contra if rows[contra, 2] > rows[entail, 0] else entail
+    return np.asarray(rows[chosen])
 
 
 class CrossEncoderVerifier:
