@@ -96,3 +96,13 @@ def test_span_bags_hold_the_spans_align_proposes_with_the_answers_label(
     first = [b.premises for b in bags[: len(item.key_points)]]
     assert len(set(first)) > 1
     assert spans.span_bags([item], "validation", grader) == []
+
+
+def test_a_contradiction_weight_counts_contradicted_bags_more_as_a_weighted_mean() -> None:
+    logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 0.3], [-1.0, 0.0, 2.0]])
+    labels = torch.tensor([0, 1, 2])
+    index = torch.tensor([[0], [1], [2]])
+    weighted = train.loss_of(logits, labels, index, contradiction_weight=3.0)
+    expected = functional.cross_entropy(logits, labels, weight=torch.tensor([1.0, 1.0, 3.0]))
+    assert torch.isclose(weighted, expected)
+    assert not torch.isclose(weighted, train.loss_of(logits, labels, index))
