@@ -20,6 +20,14 @@ corpus's examiners score a confidently wrong answer about as high as a vague one
 below vague ones, which the product must. Each setting is then judged by the sum of the
 training Pearson, the labelled set's pairwise ordering and its share of wrong answers below
 vague ones.
+
+`--kinds` judges settings instead by the ordering of the training split's own answers: each
+question's answers of the kinds that match the quality levels of `bench/grading_quality.py`
+(complete > partial > vague > confidently wrong > off-topic) must be scored in that order, and
+the wrong one below the vague one. The corpus's training split is the fit's data in both parts
+(general and bank questions), so nothing held out is looked at, and its 120 sampled questions
+give some 1,300 ordered pairs where the labelled set gives 250. Each setting is judged by the
+sum of the training Pearson, that pairwise ordering and the share of wrong below vague.
 """
 
 from __future__ import annotations
@@ -45,6 +53,15 @@ from assistant.grading.score import score  # noqa: E402
 from assistant.grading.screen import screen  # noqa: E402
 from assistant.grading.verify import load_verifier, verify_many  # noqa: E402
 from bench.grading_corpus import LABEL_OF, judge, target_of  # noqa: E402
+
+KIND_LEVELS = {
+    "complete": "complete",
+    "partial": "good",
+    "vague": "vague",
+    "wrong": "wrong",
+    "off-topic": "off-topic",
+}
+"""The corpus's answer kinds that stand for `bench/grading_quality.py`'s quality levels."""
 
 GRID = {
     "verified_weight_key_points": (0.75, 0.85, 0.95),
@@ -122,6 +139,24 @@ def labelled_ordering(rows: list[dict], outputs: list, params: ScoringParameters
     return ordering(by_question(rows, scores))
 
 
+def kind_ordering(items: list[Item], outputs: list, params: ScoringParameters):
+    """`bench/grading_quality.py`'s ordering figures of the corpus answers whose kind stands
+    for a quality level (`KIND_LEVELS`), each question and language apart, under `params`."""
+    from bench.grading_quality import by_question, ordering
+
+    answers = [(i, a) for i in items for a in i.answers]
+    chosen = [n for n, (_, a) in enumerate(answers) if a.kind in KIND_LEVELS]
+    rows = [
+        {"question_id": i.id, "lang": i.lang, "level": KIND_LEVELS.get(a.kind, "")}
+        for i, a in answers
+    ]
+    scores = [
+        float(explain(s, seg, score(s, a, v, params), params=params).score) if n in chosen else 0.0
+        for n, (s, seg, a, v) in enumerate(outputs)
+    ]
+    return ordering(by_question(rows, scores, chosen))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifier", default="bundled")
@@ -135,8 +170,15 @@ def main() -> None:
         action="store_true",
         help="judge settings by the labelled set's ordering too (see the module docstring)",
     )
+    parser.add_argument(
+        "--kinds",
+        action="store_true",
+        help="judge settings by the training answers' ordering by kind (see the docstring)",
+    )
     args = parser.parse_args()
-    grid = LABELLED_GRID if args.labelled else GRID
+    if args.labelled and args.kinds:
+        parser.error("--labelled and --kinds are two different objectives: choose one")
+    grid = LABELLED_GRID if args.labelled or args.kinds else GRID
     base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise)
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
@@ -161,15 +203,27 @@ def main() -> None:
             right, total = order["wrong_below_vague"]  # type: ignore[misc]
             found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
             objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
+        if args.kinds:
+            order = kind_ordering(train, train_out, params)
+            right, total = order["wrong_below_vague"]  # type: ignore[misc]
+            found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
+            objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
         results.append((objective, values, found))
     results.sort(key=lambda r: r[0], reverse=True)
-    extra = ", labelled pairwise, wrong below vague" if args.labelled else ""
+    ordered = args.labelled or args.kinds
+    extra = (
+        ", labelled pairwise, wrong below vague"
+        if args.labelled
+        else ", training pairwise by kind, wrong below vague"
+        if args.kinds
+        else ""
+    )
     print("  ".join(grid) + f"  ->  train: pearson, accuracy, contradiction P/R, MAE{extra}")
     for _, values, f in results[:10]:
         print(
             f"{values}  ->  {f['pearson']:.3f}  {f['accuracy']:.3f}  "
             f"{f['precision']:.3f}/{f['recall']:.3f}  {f['mean_abs_error']:.1f}"
-            + (f"  {f['pairwise']:.3f}  {f['wrong_below_vague']:.3f}" if args.labelled else "")
+            + (f"  {f['pairwise']:.3f}  {f['wrong_below_vague']:.3f}" if ordered else "")
         )
     chosen = replace(base, **dict(zip(grid, results[0][1], strict=True)))
     valid_out = stage_outputs(valid, aligner, verifier, chosen)

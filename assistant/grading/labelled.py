@@ -61,6 +61,10 @@ KINDS = (
 )
 """The kinds of answer the writers author for every general and bank question (WRITING.md)."""
 
+TWIN_KINDS = ("twin-right", "twin-wrong")
+"""Minimal pairs (WRITING.md, fourth pass): an answer and its twin with one or two claims
+reversed, written for the training questions only."""
+
 DISPUTE = "dispute"
 """The part of a settled dispute's line, and the kind of its answer."""
 
@@ -195,7 +199,7 @@ def parse_line(raw: str, where: str, bank: Mapping[tuple[str, str], BankQuestion
         qid = str(row.get("question_id") or "")  # a dispute's names where it came from
         question, reference = text("question"), text("reference")
         points = _key_points(items("key_points"), part, where)
-    kinds = (DISPUTE,) if part == DISPUTE else KINDS
+    kinds = (DISPUTE,) if part == DISPUTE else KINDS + TWIN_KINDS
     answers = [
         _answer(a, n, {k.id for k in points}, kinds, f"{where}: answer {n}")
         for n, a in enumerate(items("answers"), 1)
