@@ -145,10 +145,52 @@ def test_export_cohort_as_csv_and_html_to_standard_output(db: Path, mentors: Pat
     assert table.returncode == 0, table.stderr
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
     assert [r["candidate"] for r in rows if r["row"] == "candidate"] == ["alice", "bob", "chen"]
-    assert {r["row"] for r in rows} == {"candidate", "question", "key_point"}
+    assert {r["row"] for r in rows} == {"candidate", "question", "key_point", "disputes"}
     page = run_cli(*args, "html")
     assert page.returncode == 0, page.stderr
     assert page.stdout.startswith("<!DOCTYPE html>") and "<td>alice</td>" in page.stdout
+
+
+def test_every_cohort_export_says_what_waits_and_how_often_the_grader_was_overruled(
+    disputed_db: Path, db: Path, mentors: Path
+) -> None:
+    args = ("export", "--cohort", "--db", str(disputed_db), "--candidate", "mia", "--format")
+    document = json.loads(run_cli(*args, "json").stdout)
+    assert document["disputes_waiting"] == 1
+    rates = document["overrule_rates"]
+    # The drift question (1 of its 16 graded answers disputed, not settled), then the two key
+    # points alice marked otherwise.
+    assert [(r["question_id"], r["key_point_id"] is None) for r in rates][0] == (
+        "model-and-concept-drift",
+        True,
+    )
+    assert [(r["disputed"], r["graded"], r["accepted"]) for r in rates] == [(1, 16, 0)] * 3
+    assert all(r["key_point"] for r in rates[1:])
+
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "csv").stdout)))
+    assert [r["waiting"] for r in rows if r["row"] == "disputes"] == ["1"]
+    overrules = [r for r in rows if r["row"] == "overrule"]
+    assert [(r["key_point_id"] == "", r["disputed"], r["graded"]) for r in overrules] == [
+        (True, "1", "16"),
+        (False, "1", "16"),
+        (False, "1", "16"),
+    ]
+    assert overrules[0]["overrule_rate"] == "0.062"
+
+    markdown = run_cli(*args, "md").stdout
+    assert "Waiting for a mentor: 1." in markdown
+    assert "| **What is model drift, and what is concept drift?** | 6% | 1 | 0 | 0 | 16 |" in (
+        markdown
+    )
+    page = run_cli(*args, "html").stdout
+    assert "Waiting for a mentor: 1." in page
+    assert "<b>What is model drift, and what is concept drift?</b></td><td class=n>6%" in page
+
+    # Without a dispute: none waits, none overruled, said in every format.
+    quiet = ("export", "--cohort", "--db", str(db), "--candidate", "mia", "--format")
+    assert json.loads(run_cli(*quiet, "json").stdout)["overrule_rates"] == []
+    assert "No grade was disputed." in run_cli(*quiet, "md").stdout
+    assert "No grade was disputed." in run_cli(*quiet, "html").stdout
 
 
 def test_export_cohort_is_refused_to_a_candidate(db: Path, mentors: Path, tmp_path: Path) -> None:

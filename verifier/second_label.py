@@ -2,6 +2,7 @@
 
     python3 verifier/second_label.py sample BATCH.jsonl   # writes corpus/second/blind-NAME.jsonl
     python3 verifier/second_label.py sample-long BATCH.jsonl   # the same for kinds 14 and 15
+    python3 verifier/second_label.py sample-twins BATCH.jsonl  # the same for the twins' pass
     python3 verifier/second_label.py agreement            # agreement and Cohen's kappa
 
 `sample` draws a seeded 18% of a batch's answers (every key point of each), and writes them
@@ -141,6 +142,11 @@ def main(argv: list[str]) -> int:
         # The second pass (kinds 14 and 15) gets its own blind sample.
         for name in argv[1:]:
             print(sample(Path(name), kinds=("long-wrong", "long-vague"), name="long"))
+        return 0
+    if argv[:1] == ["sample-twins"]:
+        # The fourth pass (twin-right, twin-wrong) gets its own blind sample.
+        for name in argv[1:]:
+            print(sample(Path(name), kinds=("twin-right", "twin-wrong"), name="twins"))
         return 0
     if argv[:1] == ["agreement"]:
         from authored import read_corpus

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -61,9 +62,33 @@ CSV_COLUMNS = (
     "missed",
     "contradicted",
     "graded",
+    "disputed",
+    "accepted",
+    "rejected",
+    "overrule_rate",
+    "waiting",
 )
 """The CSV header: a `candidate` row per candidate, then a `question` row per question failed
-most and a `key_point` row per key point behind it."""
+most and a `key_point` row per key point behind it; then one `disputes` row (`waiting`: the
+disputed grades no mentor has settled yet) and an `overrule` row per question and key point
+the candidates overruled the grader on (`key_point_id` empty for the question as a whole)."""
+
+
+@dataclass(frozen=True)
+class Disputes:
+    """What a cohort report says about disputed grades: how many wait for a mentor, and how
+    often the grader was overruled (the store's order: worst first)."""
+
+    waiting: int = 0
+    rates: tuple[OverruleRate, ...] = ()
+
+    @classmethod
+    def of(cls, store: SessionStore) -> Disputes:
+        """The store's disputes, as a mentor reads them."""
+        return cls(len(store.disputed_answers()), tuple(store.overrule_rates()))
+
+
+NO_DISPUTES = Disputes()
 
 
 def candidate_name(candidate: str) -> str:
@@ -190,7 +215,9 @@ def overrule_lines(rates: Sequence[OverruleRate]) -> list[str]:
     return lines
 
 
-def cohort_document(overview: CohortOverview, *, generated_at: datetime) -> dict[str, Any]:
+def cohort_document(
+    overview: CohortOverview, *, generated_at: datetime, disputes: Disputes = NO_DISPUTES
+) -> dict[str, Any]:
     """The cohort as JSON-ready data (times in ISO 8601 UTC)."""
     return {
         "format": COHORT_FORMAT,
@@ -237,15 +264,35 @@ def cohort_document(overview: CohortOverview, *, generated_at: datetime) -> dict
             }
             for t in overview.troubles
         ],
+        "disputes_waiting": disputes.waiting,
+        "overrule_rates": [
+            {
+                "question_id": r.question_id,
+                "question": r.question_text,
+                "key_point_id": r.key_point_id,
+                "key_point": r.key_point_text if r.key_point_id is not None else None,
+                "graded": r.graded,
+                "disputed": r.disputed,
+                "accepted": r.accepted,
+                "rejected": r.rejected,
+                "rate": r.rate,
+            }
+            for r in disputes.rates
+        ],
     }
 
 
-def render_cohort_json(overview: CohortOverview, *, generated_at: datetime) -> str:
+def render_cohort_json(
+    overview: CohortOverview, *, generated_at: datetime, disputes: Disputes = NO_DISPUTES
+) -> str:
     """The cohort as JSON (text kept exactly; `ensure_ascii` escapes whatever could act)."""
-    return json.dumps(cohort_document(overview, generated_at=generated_at), indent=2) + "\n"
+    document = cohort_document(overview, generated_at=generated_at, disputes=disputes)
+    return json.dumps(document, indent=2) + "\n"
 
 
-def render_cohort_csv(overview: CohortOverview, *, generated_at: datetime) -> str:
+def render_cohort_csv(
+    overview: CohortOverview, *, generated_at: datetime, disputes: Disputes = NO_DISPUTES
+) -> str:
     """The cohort as CSV rows (see CSV_COLUMNS); cells hold the text exactly as stored."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -292,10 +339,26 @@ def render_cohort_csv(overview: CohortOverview, *, generated_at: datetime) -> st
                 contradicted=kp.contradicted,
                 graded=kp.graded,
             )
+    row(row="disputes", waiting=disputes.waiting)
+    for r in disputes.rates:
+        row(
+            row="overrule",
+            question_id=r.question_id,
+            question=r.question_text,
+            key_point_id=r.key_point_id or "",
+            key_point=r.key_point_text if r.key_point_id is not None else "",
+            graded=r.graded,
+            disputed=r.disputed,
+            accepted=r.accepted,
+            rejected=r.rejected,
+            overrule_rate=round(r.rate, 3),
+        )
     return buffer.getvalue()
 
 
-def render_cohort_markdown(overview: CohortOverview, *, generated_at: datetime) -> str:
+def render_cohort_markdown(
+    overview: CohortOverview, *, generated_at: datetime, disputes: Disputes = NO_DISPUTES
+) -> str:
     """The cohort as Markdown tables."""
 
     def cell(text: str) -> str:
@@ -328,6 +391,29 @@ def render_cohort_markdown(overview: CohortOverview, *, generated_at: datetime) 
                 f"  - {cell(kp.text)}: missed {kp.missed}, contradicted {kp.contradicted} "
                 f"of {kp.graded}"
             )
+    lines += ["", "## Disputed grades", "", f"Waiting for a mentor: {disputes.waiting}.", ""]
+    groups = overrule_groups(disputes.rates)
+    if not groups:
+        lines.append("No grade was disputed.")
+    else:
+        lines += [
+            "How often candidates overruled the grader (worst first): where the bank or the "
+            "grader needs work.",
+            "",
+            "| Question / key point | Rate | Disputed | Accepted | Rejected | Graded |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for question, points in groups:
+            for r in (question, *points):
+                name = (
+                    f"**{cell(r.question_text)}**"
+                    if r.key_point_id is None
+                    else f"· {cell(r.key_point_text)}"
+                )
+                lines.append(
+                    f"| {name} | {percent(r.rate)} | {r.disputed} | {r.accepted} | "
+                    f"{r.rejected} | {r.graded} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -343,7 +429,9 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
-def render_cohort_html(overview: CohortOverview, *, generated_at: datetime) -> str:
+def render_cohort_html(
+    overview: CohortOverview, *, generated_at: datetime, disputes: Disputes = NO_DISPUTES
+) -> str:
     """The cohort as one self-contained HTML page (no script, no remote load)."""
 
     def text(value: str) -> str:
@@ -372,6 +460,20 @@ def render_cohort_html(overview: CohortOverview, *, generated_at: datetime) -> s
             f"<td class=n>{t.candidates}</td></tr>"
         )
     empty_questions = "<tr><td colspan=5 class=muted>No question was failed.</td></tr>"
+    overrules = []
+    for question, under in overrule_groups(disputes.rates):
+        for r in (question, *under):
+            name = (
+                f"<b>{text(r.question_text)}</b>"
+                if r.key_point_id is None
+                else f"&middot; {text(r.key_point_text)}"
+            )
+            overrules.append(
+                f"<tr><td>{name}</td><td class=n>{percent(r.rate)}</td>"
+                f"<td class=n>{r.disputed}</td><td class=n>{r.accepted}</td>"
+                f"<td class=n>{r.rejected}</td><td class=n>{r.graded}</td></tr>"
+            )
+    empty_overrules = "<tr><td colspan=6 class=muted>No grade was disputed.</td></tr>"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -387,19 +489,31 @@ sessions' average minus the earlier ones'.</p>
 <table><thead><tr><th>Question and key points missed or contradicted</th><th>Category</th>
 <th>Failed</th><th>Average</th><th>Candidates</th></tr></thead>
 <tbody>{"".join(questions) or empty_questions}</tbody></table>
+<h2>Disputed grades</h2>
+<p>Waiting for a mentor: {disputes.waiting}. How often candidates overruled the grader (worst
+first): where the bank or the grader needs work.</p>
+<table><thead><tr><th>Question / key point</th><th>Rate</th><th>Disputed</th><th>Accepted</th>
+<th>Rejected</th><th>Graded</th></tr></thead>
+<tbody>{"".join(overrules) or empty_overrules}</tbody></table>
 </body></html>
 """
 
 
-def render_cohort(overview: CohortOverview, fmt: ReportFormat, *, generated_at: datetime) -> str:
-    """The cohort report in `fmt`."""
+def render_cohort(
+    overview: CohortOverview,
+    fmt: ReportFormat,
+    *,
+    generated_at: datetime,
+    disputes: Disputes = NO_DISPUTES,
+) -> str:
+    """The cohort report in `fmt`, with what it says about disputed grades."""
     renderers = {
         "md": render_cohort_markdown,
         "html": render_cohort_html,
         "json": render_cohort_json,
         "csv": render_cohort_csv,
     }
-    return renderers[fmt](overview, generated_at=generated_at)
+    return renderers[fmt](overview, generated_at=generated_at, disputes=disputes)
 
 
 def export_cohort(
@@ -424,9 +538,10 @@ def export_cohort(
         return 1
     try:
         overview = store.cohort()
+        disputes = Disputes.of(store)
     except NotAMentorError:
         return refuse(store, err)
-    text = render_cohort(overview, fmt, generated_at=generated_at)
+    text = render_cohort(overview, fmt, generated_at=generated_at, disputes=disputes)
     written = f"the cohort of {len(overview.candidates)} candidate(s)"
     return deliver(text, output, out=out, err=err, force=force, protected=protected, what=written)
 
