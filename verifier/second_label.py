@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from authored import CORPUS, LABELS, Item, read_batch
 
+from assistant.grading.labelled import TWIN_KINDS
+
 SHARE = 0.18
 """Share of each batch's answers labelled a second time (the issue asks for at least 15%)."""
 SECOND = CORPUS / "second"
@@ -85,8 +87,9 @@ def second_labels() -> dict[tuple[str, str], dict]:
 
 
 def agreement(items: list[Item]) -> dict[str, object]:
-    """Per language and per label: how often the two labellings agree, and Cohen's kappa; the
-    examiner scores' correlation; the share of each batch's pairs labelled twice."""
+    """Per language (and for the twins' pass) and per label: how often the two labellings
+    agree, and Cohen's kappa; the examiner scores' correlation; the share of each batch's pairs
+    labelled twice."""
     seconds = second_labels()
     by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     scores: list[tuple[int, int]] = []
@@ -105,6 +108,8 @@ def agreement(items: list[Item]) -> dict[str, object]:
                 second = other["labels"].get(point, "missing")
                 by_lang[item.lang].append((label, second))
                 by_lang["all"].append((label, second))
+                if answer.kind in TWIN_KINDS:  # the fourth pass, reported apart too
+                    by_lang["twins"].append((label, second))
     report: dict[str, object] = {}
     for lang, pairs in sorted(by_lang.items()):
         per_label = {}
