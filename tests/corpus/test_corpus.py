@@ -129,6 +129,26 @@ def test_the_split_is_by_question_with_both_languages_in_validation(general: lis
     assert len({i.id for i in general}) == len(general)
 
 
+def test_twins_are_training_pairs_that_differ_only_by_reversed_claims(items: list) -> None:
+    pairs = 0
+    for item in items:
+        twins = [a for a in item.answers if a.kind.startswith("twin")]
+        # Written for the training questions only: the validation slice stays as measured.
+        assert not twins or item.split == "train", item.id
+        assert len(twins) % 2 == 0, item.id
+        for right, wrong in zip(twins[::2], twins[1::2], strict=True):
+            assert (right.kind, wrong.kind) == ("twin-right", "twin-wrong"), (item.id, right.id)
+            changed = [k for k, label in right.labels.items() if wrong.labels[k] != label]
+            assert changed, (item.id, right.id)
+            assert all(wrong.labels[k] == "contradicted" for k in changed), (item.id, right.id)
+            assert wrong.score < right.score and wrong.verdict != "strong", (item.id, wrong.id)
+            words = Counter(re.findall(r"\w+", right.text.lower()))
+            kept = Counter(re.findall(r"\w+", wrong.text.lower())) & words
+            assert kept.total() / words.total() >= 0.75, (item.id, right.id)
+            pairs += 1
+    assert pairs >= 600
+
+
 def test_every_label_occurs_at_every_length(items: list) -> None:
     """No shortcut: short, medium and long answers each carry every label, often."""
     found: Counter[tuple[str, str]] = Counter()
