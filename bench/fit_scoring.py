@@ -150,10 +150,10 @@ def kind_ordering(items: list[Item], outputs: list, params: ScoringParameters):
         {"question_id": i.id, "lang": i.lang, "level": KIND_LEVELS.get(a.kind, "")}
         for i, a in answers
     ]
-    scores = [
-        float(explain(s, seg, score(s, a, v, params), params=params).score) if n in chosen else 0.0
-        for n, (s, seg, a, v) in enumerate(outputs)
-    ]
+    scores = [0.0] * len(answers)
+    for n in chosen:
+        s, seg, a, v = outputs[n]
+        scores[n] = float(explain(s, seg, score(s, a, v, params), params=params).score)
     return ordering(by_question(rows, scores, chosen))
 
 
@@ -198,20 +198,21 @@ def main() -> None:
         params = replace(base, **dict(zip(grid, values, strict=True)))
         found = evaluate(train, train_out, params)
         objective = found["pearson"] + found["accuracy"]
-        if args.labelled:
-            order = labelled_ordering(rows, labelled_out, params)
-            right, total = order["wrong_below_vague"]  # type: ignore[misc]
-            found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
-            objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
-        if args.kinds:
-            order = kind_ordering(train, train_out, params)
+        order = (
+            labelled_ordering(rows, labelled_out, params)
+            if args.labelled
+            else kind_ordering(train, train_out, params)
+            if args.kinds
+            else None
+        )
+        if order is not None:
             right, total = order["wrong_below_vague"]  # type: ignore[misc]
             found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
             objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
         results.append((objective, values, found))
     results.sort(key=lambda r: r[0], reverse=True)
     ordered = args.labelled or args.kinds
-    extra = (
+    extra = (  # what the last two columns are
         ", labelled pairwise, wrong below vague"
         if args.labelled
         else ", training pairwise by kind, wrong below vague"

@@ -322,7 +322,8 @@ thresholds.
 LoRA rank {rank}, alpha {alpha}, dropout 0.1, on {targets}; head and pooler trained in full.
 AdamW, learning rate {lr}, weight decay 0.01, linear warm-up over 1/16 of the steps then linear
 decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens
-(premise truncated first), {epochs} epoch(s) = {steps} steps, gradient clipping 1.0. Seed
+(premise truncated first), {epochs} epoch(s) = {steps} steps, gradient clipping 1.0; a
+contradicted pair weighs {contradiction_weight} in the loss against 1 for the others. Seed
 {seed}; torch {torch} deterministic algorithms, 2 CPU threads. Trained in {minutes} minutes on
 this project's 2-core CPU machine (no GPU).
 
@@ -441,6 +442,7 @@ def write_card(out: Path) -> None:
     if not public:
         excluded = info.get("exclude_kinds")
         fields |= {
+            "contradiction_weight": info.get("contradiction_weight", 1.0),
             "n_general": counts.get("authored-general", 0),
             "n_bank": counts.get("authored-bank", 0),
             "n_extra": counts.get("authored-extra", 0),
