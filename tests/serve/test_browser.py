@@ -41,10 +41,16 @@ def _graded_turns(db: Path) -> list[tuple[str | None, str, bool]]:
     if not db.exists():
         return []
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-        rows = conn.execute(
-            "SELECT s.candidate, t.answer, t.grade_json IS NOT NULL FROM turn t "
-            "JOIN interview_session s ON s.id = t.session_id ORDER BY t.id"
-        ).fetchall()
+        try:
+            rows = conn.execute(
+                "SELECT s.candidate, t.answer, t.grade_json IS NOT NULL FROM turn t "
+                "JOIN interview_session s ON s.id = t.session_id ORDER BY t.id"
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            # The file exists before the served app has created its tables: nothing yet.
+            if "no such table" in str(error):
+                return []
+            raise
     return [(candidate, answer, bool(graded)) for candidate, answer, graded in rows]
 
 
