@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["sample-twins"]:
         # The fourth pass (twin-right, twin-wrong) gets its own blind sample.
         for name in argv[1:]:
-            print(sample(Path(name), kinds=("twin-right", "twin-wrong"), name="twins"))
+            print(sample(Path(name), kinds=TWIN_KINDS, name="twins"))
         return 0
     if argv[:1] == ["agreement"]:
         from authored import read_corpus

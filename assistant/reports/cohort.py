@@ -126,11 +126,9 @@ def percent(rate: float) -> str:
     return f"{rate:.0%}"
 
 
-def overrule_groups(
-    rates: Sequence[OverruleRate],
-) -> list[tuple[OverruleRate, list[OverruleRate]]]:
-    """Each question's overrule rate, worst first, with its key points' rates (worst first)
-    under it: a key point read apart from its question says little."""
+def overrule_rows(rates: Sequence[OverruleRate]) -> list[OverruleRate]:
+    """The rates in the order every view shows them: each question's, worst first, followed by
+    its key points' (worst first): a key point read apart from its question says little."""
     points: dict[str, list[OverruleRate]] = {}
     questions: list[OverruleRate] = []
     for rate in rates:  # the store's order: worst first
@@ -138,7 +136,14 @@ def overrule_groups(
             questions.append(rate)
         else:
             points.setdefault(rate.question_id, []).append(rate)
-    return [(q, points.get(q.question_id, [])) for q in questions]
+    return [r for q in questions for r in (q, *points.get(q.question_id, []))]
+
+
+OVERRULE_HEADING = (
+    "How often candidates overruled the grader (worst first): where the bank or the grader "
+    "needs work"
+)
+"""What the overrule table is, above it in every report."""
 
 
 def cohort_text(
@@ -193,25 +198,20 @@ def cohort_text(
 def overrule_lines(rates: Sequence[OverruleRate]) -> list[str]:
     """How often the grader was overruled, per question with its key points under it, as
     text lines: numbers first, so the columns hold whatever the text's length."""
-    lines = [
-        "How often candidates overruled the grader (worst first): where the bank or the grader "
-        "needs work",
-    ]
-    groups = overrule_groups(rates)
-    if not groups:
-        return [*lines, "(no grade disputed)"]
-    lines.append("Rate  Disputed  Accepted  Rejected  Graded  Question / key point")
-    for question, points in groups:
-        for rate in (question, *points):
-            text = (
-                f"{visible(rate.question_text)} [{rate.question_id}]"
-                if rate.key_point_id is None
-                else f"  · {visible(rate.key_point_text)}"
-            )
-            lines.append(
-                f"{percent(rate.rate):>4}  {rate.disputed:>8}  {rate.accepted:>8}  "
-                f"{rate.rejected:>8}  {rate.graded:>6}  {text}"
-            )
+    rows = overrule_rows(rates)
+    if not rows:
+        return [OVERRULE_HEADING, "(no grade disputed)"]
+    lines = [OVERRULE_HEADING, "Rate  Disputed  Accepted  Rejected  Graded  Question / key point"]
+    for rate in rows:
+        text = (
+            f"{visible(rate.question_text)} [{rate.question_id}]"
+            if rate.key_point_id is None
+            else f"  · {visible(rate.key_point_text)}"
+        )
+        lines.append(
+            f"{percent(rate.rate):>4}  {rate.disputed:>8}  {rate.accepted:>8}  "
+            f"{rate.rejected:>8}  {rate.graded:>6}  {text}"
+        )
     return lines
 
 
@@ -392,28 +392,26 @@ def render_cohort_markdown(
                 f"of {kp.graded}"
             )
     lines += ["", "## Disputed grades", "", f"Waiting for a mentor: {disputes.waiting}.", ""]
-    groups = overrule_groups(disputes.rates)
-    if not groups:
+    rows = overrule_rows(disputes.rates)
+    if not rows:
         lines.append("No grade was disputed.")
     else:
         lines += [
-            "How often candidates overruled the grader (worst first): where the bank or the "
-            "grader needs work.",
+            f"{OVERRULE_HEADING}.",
             "",
             "| Question / key point | Rate | Disputed | Accepted | Rejected | Graded |",
             "|---|---:|---:|---:|---:|---:|",
         ]
-        for question, points in groups:
-            for r in (question, *points):
-                name = (
-                    f"**{cell(r.question_text)}**"
-                    if r.key_point_id is None
-                    else f"· {cell(r.key_point_text)}"
-                )
-                lines.append(
-                    f"| {name} | {percent(r.rate)} | {r.disputed} | {r.accepted} | "
-                    f"{r.rejected} | {r.graded} |"
-                )
+    for r in rows:
+        name = (
+            f"**{cell(r.question_text)}**"
+            if r.key_point_id is None
+            else f"· {cell(r.key_point_text)}"
+        )
+        lines.append(
+            f"| {name} | {percent(r.rate)} | {r.disputed} | {r.accepted} | "
+            f"{r.rejected} | {r.graded} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -461,18 +459,17 @@ def render_cohort_html(
         )
     empty_questions = "<tr><td colspan=5 class=muted>No question was failed.</td></tr>"
     overrules = []
-    for question, under in overrule_groups(disputes.rates):
-        for r in (question, *under):
-            name = (
-                f"<b>{text(r.question_text)}</b>"
-                if r.key_point_id is None
-                else f"&middot; {text(r.key_point_text)}"
-            )
-            overrules.append(
-                f"<tr><td>{name}</td><td class=n>{percent(r.rate)}</td>"
-                f"<td class=n>{r.disputed}</td><td class=n>{r.accepted}</td>"
-                f"<td class=n>{r.rejected}</td><td class=n>{r.graded}</td></tr>"
-            )
+    for r in overrule_rows(disputes.rates):
+        name = (
+            f"<b>{text(r.question_text)}</b>"
+            if r.key_point_id is None
+            else f"&middot; {text(r.key_point_text)}"
+        )
+        overrules.append(
+            f"<tr><td>{name}</td><td class=n>{percent(r.rate)}</td>"
+            f"<td class=n>{r.disputed}</td><td class=n>{r.accepted}</td>"
+            f"<td class=n>{r.rejected}</td><td class=n>{r.graded}</td></tr>"
+        )
     empty_overrules = "<tr><td colspan=6 class=muted>No grade was disputed.</td></tr>"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -490,8 +487,7 @@ sessions' average minus the earlier ones'.</p>
 <th>Failed</th><th>Average</th><th>Candidates</th></tr></thead>
 <tbody>{"".join(questions) or empty_questions}</tbody></table>
 <h2>Disputed grades</h2>
-<p>Waiting for a mentor: {disputes.waiting}. How often candidates overruled the grader (worst
-first): where the bank or the grader needs work.</p>
+<p>Waiting for a mentor: {disputes.waiting}. {OVERRULE_HEADING}.</p>
 <table><thead><tr><th>Question / key point</th><th>Rate</th><th>Disputed</th><th>Accepted</th>
 <th>Rejected</th><th>Graded</th></tr></thead>
 <tbody>{"".join(overrules) or empty_overrules}</tbody></table>

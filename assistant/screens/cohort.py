@@ -24,7 +24,7 @@ from assistant.knowledge.models import Lang
 from assistant.reports.cohort import (
     candidate_name,
     number,
-    overrule_groups,
+    overrule_rows,
     percent,
     score_change,
     trend_text,
@@ -179,27 +179,26 @@ def overrules_renderable(rates: list[OverruleRate], lang: Lang) -> RenderableTyp
     """How often the grader was overruled: each question, worst first, with its key points
     under it; the stored text goes in as plain Text, never markup."""
     title = Text(label("overrules", lang), style="bold")
-    groups = overrule_groups(rates)
-    if not groups:
+    rows = overrule_rows(rates)
+    if not rows:
         return Group(title, Text(label("no_overrules", lang), style="dim"))
     table = Table(box=None, expand=True, pad_edge=False, padding=(0, 1))
     for key in ("rate", "disputed", "accepted", "rejected", "graded"):
         table.add_column(label(key, lang), justify="right", no_wrap=True)
     table.add_column(label("question_or_point", lang), ratio=1, overflow="fold")
-    for question, points in groups:
-        for rate in (question, *points):
-            if rate.key_point_id is None:
-                text = Text(visible(rate.question_text), style="bold")
-            else:
-                text = Text("· " + visible(rate.key_point_text))
-            table.add_row(
-                Text(percent(rate.rate), style="yellow" if rate.rate else ""),
-                str(rate.disputed),
-                str(rate.accepted),
-                str(rate.rejected),
-                str(rate.graded),
-                text,
-            )
+    for rate in rows:
+        if rate.key_point_id is None:
+            text = Text(visible(rate.question_text), style="bold")
+        else:
+            text = Text("· " + visible(rate.key_point_text))
+        table.add_row(
+            Text(percent(rate.rate), style="yellow" if rate.rate else ""),
+            str(rate.disputed),
+            str(rate.accepted),
+            str(rate.rejected),
+            str(rate.graded),
+            text,
+        )
     return Group(title, table)
 
 
