@@ -18,7 +18,8 @@ the right words) > off-topic, plus adversarial answers (restated question, keywo
 don't know") that must score below the vague answer to the same question in the same language.
 
 Printed per set and over all: pairwise ordering of the five levels (target >= 0.95), wrong below
-vague (target >= 90%), adversarial below vague (target >= 0.95), and mean score per level.
+vague (target >= 90%), adversarial below vague (target >= 0.95), complete answers graded adequate
+or strong (score >= `adequate_at`; target >= 95%), and mean score per level.
 """
 
 from __future__ import annotations
@@ -184,6 +185,12 @@ def main() -> None:
             f"{'adversarial below vague (>=.95)':32}"
             + "".join(f"{results[n]['adversarial']:>12.3f}" for n in names)
         )
+        cells = []
+        for n in names:
+            complete = [systems[n][i] for i in chosen if rows[i]["level"] == "complete"]
+            passed = sum(v >= params.adequate_at for v in complete)
+            cells.append("-" if n == "cosine" else f"{passed}/{len(complete)}")
+        print(f"{'complete adequate+ (>= 95%)':32}" + "".join(f"{c:>12}" for c in cells))
         for level in (*LEVELS, *ADVERSARIAL):
             means = []
             for n in names:
