@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import pickle
 import statistics
 import sys
 from dataclasses import replace
@@ -75,6 +76,13 @@ LABELLED_GRID = {
     "contradiction_cost": (0.5, 1.0, 1.5, 2.0, 3.0),
     "entailed_at": (0.4, 0.5),
 }
+
+ORDER_COLUMNS = {
+    "examiner": "",
+    "labelled": ", labelled pairwise, wrong below vague",
+    "kinds": ", training pairwise by kind, wrong below vague",
+}
+"""Per objective, the names of the ordering columns printed after the examiner's."""
 
 
 def stage_outputs(items: list[Item], aligner: Aligner, verifier: object, params: ScoringParameters):
@@ -157,6 +165,23 @@ def kind_ordering(items: list[Item], outputs: list, params: ScoringParameters):
     return ordering(by_question(rows, scores, chosen))
 
 
+def read_cache(path: Path | None, key: tuple) -> tuple[list, list] | None:
+    """The stages' outputs kept by an earlier run with the same `key`, if any."""
+    if path is None or not path.exists():
+        return None
+    with path.open("rb") as f:
+        found_key, outputs = pickle.load(f)  # a file this script wrote
+    return outputs if found_key == key else None
+
+
+def write_cache(path: Path, key: tuple, outputs: tuple[list, list]) -> None:
+    """Keep the stages' outputs for the next run (a new file, then renamed over the old)."""
+    part = path.with_name(path.name + ".part")
+    with part.open("wb") as f:
+        pickle.dump((key, outputs), f)
+    part.replace(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifier", default="bundled")
@@ -175,10 +200,17 @@ def main() -> None:
         action="store_true",
         help="judge settings by the training answers' ordering by kind (see the docstring)",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the stages' outputs (training sample and validation) in this pickle file and "
+        "read them from it on the next run with the same verifier, premise and sample",
+    )
     args = parser.parse_args()
     if args.labelled and args.kinds:
         parser.error("--labelled and --kinds are two different objectives: choose one")
-    grid = LABELLED_GRID if args.labelled or args.kinds else GRID
+    objective_name = "labelled" if args.labelled else "kinds" if args.kinds else "examiner"
+    grid = GRID if objective_name == "examiner" else LABELLED_GRID
     base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise)
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
@@ -189,7 +221,15 @@ def main() -> None:
     valid = [i for i in corpus if i.split == "validation"]
     aligner = Aligner(load_backend(), None, base)
     verifier = load_verifier(args.verifier)
-    train_out = stage_outputs(train, aligner, verifier, base)
+    key = (args.verifier, args.premise, args.questions)
+    cached = read_cache(args.cache, key)
+    if cached:
+        train_out, valid_out = cached
+    else:
+        train_out = stage_outputs(train, aligner, verifier, base)
+        valid_out = stage_outputs(valid, aligner, verifier, base)
+        if args.cache:
+            write_cache(args.cache, key, (train_out, valid_out))
     if args.labelled:
         work, rows = labelled_work()
         labelled_out = work_outputs(work, aligner, verifier, base)
@@ -198,27 +238,19 @@ def main() -> None:
         params = replace(base, **dict(zip(grid, values, strict=True)))
         found = evaluate(train, train_out, params)
         objective = found["pearson"] + found["accuracy"]
-        order = (
-            labelled_ordering(rows, labelled_out, params)
-            if args.labelled
-            else kind_ordering(train, train_out, params)
-            if args.kinds
-            else None
-        )
-        if order is not None:
+        if objective_name != "examiner":
+            order = (
+                labelled_ordering(rows, labelled_out, params)
+                if objective_name == "labelled"
+                else kind_ordering(train, train_out, params)
+            )
             right, total = order["wrong_below_vague"]  # type: ignore[misc]
             found["pairwise"], found["wrong_below_vague"] = order["pairwise"], right / total  # type: ignore[assignment]
             objective = found["pearson"] + found["pairwise"] + found["wrong_below_vague"]
         results.append((objective, values, found))
     results.sort(key=lambda r: r[0], reverse=True)
-    ordered = args.labelled or args.kinds
-    extra = (  # what the last two columns are
-        ", labelled pairwise, wrong below vague"
-        if args.labelled
-        else ", training pairwise by kind, wrong below vague"
-        if args.kinds
-        else ""
-    )
+    ordered = objective_name != "examiner"
+    extra = ORDER_COLUMNS[objective_name]
     print("  ".join(grid) + f"  ->  train: pearson, accuracy, contradiction P/R, MAE{extra}")
     for _, values, f in results[:10]:
         print(
@@ -227,7 +259,6 @@ def main() -> None:
             + (f"  {f['pairwise']:.3f}  {f['wrong_below_vague']:.3f}" if ordered else "")
         )
     chosen = replace(base, **dict(zip(grid, results[0][1], strict=True)))
-    valid_out = stage_outputs(valid, aligner, verifier, chosen)
     print("\ncontradicted_at on validation: threshold -> precision / recall")
     picked = None
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
