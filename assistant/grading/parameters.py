@@ -97,6 +97,18 @@ class ScoringParameters:
     `contradiction_cost` by `bench/tune_verified.py` on the labelled set: 9 of 17 confidently
     wrong answers below the vague one (0.6 with a linear credit: 4), pairwise ordering 0.865,
     and complete answers still average 79 (0.9 with a linear credit: 65)."""
+    status_weights: tuple[tuple[float, float, float], ...] = ()
+    """`score`, with a verifier reading spans: the fitted status step, a multinomial logistic
+    regression from `score.STATUS_FEATURES` (one row each) to stated / not stated /
+    contradicted, fitted by `bench/fit_status.py` on the authored corpus's training split.
+    Empty: the thresholds above decide (`entailed_at`, `contradicted_at`) and the weights
+    below mix the credit."""
+    score_weights: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """`score`, with the fitted step: the 0-100 score is a times the mean probability that a
+    key point is stated, plus b times the mean that it is contradicted, plus c, least squares
+    on the examiners' scores of the same split (`bench/fit_status.py`)."""
+    fitted_contradicted_at: float = 0.5
+    """`score`, with the fitted step: the probability of "contradicted" from which ≠ is shown."""
     restated_question_similarity: float = 0.75
     """`score`: answer vs question similarity (raw) from which a restatement is confirmed..."""
     restated_novelty: float = 0.5

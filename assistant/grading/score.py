@@ -61,13 +61,61 @@ def _ramp(value: float, low: float, high: float) -> float:
     return float(np.clip((value - low) / (high - low), 0.0, 1.0))
 
 
-def _verified_point(
+STATUS_FEATURES = (
+    "entailment",
+    "contradiction on topic",
+    "contradiction",
+    "similarity",
+    "entailment x similarity",
+    "contradiction on topic x similarity",
+    "whole-answer similarity",
+    "word overlap",
+    "bias",
+)
+"""What the fitted status step reads of one key point (`ScoringParameters.status_weights` has
+one row per feature, in this order): the verifier's strongest entailment over the key point's
+candidate spans, its strongest contradiction by a span about this key point and by any span,
+the best span's similarity, two products, and the answer's whole similarity and word overlap
+(as `score` ramps them)."""
+
+
+@dataclass(frozen=True)
+class PointReading:
+    """The verifier's reading of one key point's candidate spans, before any status."""
+
+    entailing: tuple[Candidate, Judgement] | None
+    """The span that entails the key point most surely, with its judgement."""
+    contradicting: tuple[Candidate, Judgement] | None
+    """The span about this key point that contradicts it most surely, with its judgement."""
+    contradiction: float
+    """The strongest contradiction by any candidate span (on topic or not)."""
+    similarity: float
+    """The best span's similarity."""
+
+    @property
+    def entail(self) -> float:
+        """The strongest entailment."""
+        return self.entailing[1].entailment if self.entailing else 0.0
+
+    @property
+    def contra(self) -> float:
+        """The strongest contradiction on topic."""
+        return self.contradicting[1].contradiction if self.contradicting else 0.0
+
+    def features(self, whole: float, lexical: float) -> list[float]:
+        """The fitted step's inputs (`STATUS_FEATURES`), given the answer's whole similarity
+        and word overlap, both ramped to 0-1."""
+        e, c, sim = self.entail, self.contra, self.similarity
+        return [e, c, self.contradiction, sim, e * sim, c * sim, whole, lexical, 1.0]
+
+
+def read_point(
     candidates: tuple[Candidate, ...],
     judgements: tuple[Judgement, ...],
     mine: set[Span],
     p: ScoringParameters,
-) -> PointScore:
-    best_sim = candidates[0].similarity if candidates else 0.0
+) -> PointReading:
+    """What the verifier says of one key point's candidates (`mine`: the spans most like it)."""
     pairs = list(zip(candidates, judgements, strict=True))
     # A statement is about one key point: it can contradict only the one it is most like.
     on_topic = [
@@ -75,10 +123,45 @@ def _verified_point(
         for c, j in pairs
         if c.similarity >= p.contradiction_min_similarity and c.span in mine
     ]
-    entailing = max(pairs, key=lambda cj: cj[1].entailment, default=None)
-    contradicting = max(on_topic, key=lambda cj: cj[1].contradiction, default=None)
-    entail = entailing[1].entailment if entailing else 0.0
-    contra = contradicting[1].contradiction if contradicting else 0.0
+    return PointReading(
+        entailing=max(pairs, key=lambda cj: cj[1].entailment, default=None),
+        contradicting=max(on_topic, key=lambda cj: cj[1].contradiction, default=None),
+        contradiction=max((j.contradiction for j in judgements), default=0.0),
+        similarity=candidates[0].similarity if candidates else 0.0,
+    )
+
+
+def status_probabilities(features: list[float], p: ScoringParameters) -> np.ndarray:
+    """The fitted step's probabilities that a key point is stated, not stated, contradicted."""
+    logits: np.ndarray = np.asarray(features) @ np.asarray(p.status_weights)
+    odds: np.ndarray = np.exp(logits - logits.max())
+    found: np.ndarray = odds / odds.sum()
+    return found
+
+
+def _fitted_point(
+    reading: PointReading, probabilities: np.ndarray, p: ScoringParameters
+) -> PointScore:
+    """A key point's status from the fitted step: contradicted when its probability reaches
+    `fitted_contradicted_at` (chosen for precision) and beats being stated, covered when being
+    stated is likelier than either other reading, partly covered from `partly_entailed_at` (a
+    similar span alone does not make it partly covered: a contradiction below the threshold
+    must not be shown as half right). Its credit is the probability that it is stated."""
+    stated, not_stated, contradicted = (float(x) for x in probabilities)
+    sim = reading.similarity
+    if reading.contradicting and contradicted >= p.fitted_contradicted_at and contradicted > stated:
+        return PointScore(Coverage.CONTRADICTED, stated, sim, *reading.contradicting)
+    if reading.entailing and stated >= max(not_stated, contradicted):
+        return PointScore(Coverage.COVERED, stated, sim, *reading.entailing)
+    if reading.entailing and stated >= p.partly_entailed_at:
+        return PointScore(Coverage.PARTIAL, stated, sim, *reading.entailing)
+    return PointScore(Coverage.MISSED, stated, sim)
+
+
+def _verified_point(reading: PointReading, p: ScoringParameters) -> PointScore:
+    best_sim = reading.similarity
+    entailing, contradicting = reading.entailing, reading.contradicting
+    entail, contra = reading.entail, reading.contra
     credit = _ramp(entail, p.entailment_none, p.entailment_full) - p.contradiction_cost * contra
     if contradicting and contra >= p.contradicted_at and contra > entail:
         return PointScore(Coverage.CONTRADICTED, credit, best_sim, *contradicting)
@@ -113,6 +196,18 @@ def _answer_point(
     return PointScore(Coverage.MISSED, credit, best_sim)
 
 
+def _fitted_score(probabilities: list[np.ndarray], p: ScoringParameters) -> float:
+    """The fitted score, 0-1 before the screen's factors: a linear step from the mean
+    probability that a key point is stated and the mean that it is contradicted
+    (`score_weights`, fitted on the examiners' scores)."""
+    if not probabilities:
+        return 0.0
+    found = np.array(probabilities)
+    stated, contradicted = found[:, 0].mean(), found[:, 2].mean()
+    a, b, c = p.score_weights
+    return float(a * stated + b * contradicted + c) / 100
+
+
 def _similarity_point(candidates: tuple[Candidate, ...], p: ScoringParameters) -> PointScore:
     best = candidates[0] if candidates else None
     sim = best.similarity if best else 0.0
@@ -134,6 +229,47 @@ def _closest_point(alignment: Alignment) -> dict[Span, int]:
     return {span: point for span, (_, point) in best.items()}
 
 
+def _mine(alignment: Alignment) -> list[set[Span]]:
+    """For each key point, the candidate spans more like it than like any other key point."""
+    owners = _closest_point(alignment)
+    return [
+        {span for span, o in owners.items() if o == i} for i in range(len(alignment.candidates))
+    ]
+
+
+def _span_readings(
+    alignment: Alignment, verification: Verification, p: ScoringParameters
+) -> list[PointReading]:
+    """The verifier's reading of each key point's candidate spans."""
+    mine = _mine(alignment)
+    return [
+        read_point(c, j, mine[i], p)
+        for i, (c, j) in enumerate(zip(alignment.candidates, verification.judgements, strict=True))
+    ]
+
+
+def _ramps(screening: Screening, alignment: Alignment, p: ScoringParameters) -> tuple[float, float]:
+    """The whole answer's similarity and its content-word overlap with the key points, each
+    ramped to 0-1 (no overlap for a keyword list: it matches content words by construction,
+    which shows no understanding)."""
+    target = screening.target
+    lexical = content_overlap(screening.graded, [t for _, t in target.points()], target.question)
+    lexical_ramp = 0.0 if screening.keyword_list else min(1.0, lexical / p.lexical_high)
+    return _ramp(alignment.whole_similarity, p.whole_low, p.whole_high), lexical_ramp
+
+
+def status_inputs(
+    screening: Screening,
+    alignment: Alignment,
+    verification: Verification,
+    params: ScoringParameters = DEFAULT_PARAMETERS,
+) -> list[list[float]]:
+    """What the fitted status step reads of each key point (`STATUS_FEATURES`), for a
+    verification of spans: what `bench/fit_status.py` fits it on."""
+    whole, lexical = _ramps(screening, alignment, params)
+    return [r.features(whole, lexical) for r in _span_readings(alignment, verification, params)]
+
+
 def score(
     screening: Screening,
     alignment: Alignment,
@@ -142,12 +278,12 @@ def score(
 ) -> Scoring:
     """Score one answer from the outputs of the earlier stages."""
     p = params
+    whole_ramp, lexical_ramp = _ramps(screening, alignment, p)
+    fitted = False
+    raw = 0.0
     if verification.verified:
-        owners = _closest_point(alignment)
-        mine = [
-            {span for span, o in owners.items() if o == i} for i in range(len(alignment.candidates))
-        ]
         if verification.answer:
+            mine = _mine(alignment)
             points = tuple(
                 _answer_point(c, j, mine[i], p)
                 for i, (c, j) in enumerate(
@@ -155,12 +291,18 @@ def score(
                 )
             )
         else:
-            points = tuple(
-                _verified_point(c, j, mine[i], p)
-                for i, (c, j) in enumerate(
-                    zip(alignment.candidates, verification.judgements, strict=True)
+            readings = _span_readings(alignment, verification, p)
+            fitted = bool(p.status_weights)
+            if fitted:
+                probabilities = [
+                    status_probabilities(r.features(whole_ramp, lexical_ramp), p) for r in readings
+                ]
+                points = tuple(
+                    _fitted_point(r, pr, p) for r, pr in zip(readings, probabilities, strict=True)
                 )
-            )
+                raw = _fitted_score(probabilities, p)
+            else:
+                points = tuple(_verified_point(r, p) for r in readings)
         w_points = p.verified_weight_key_points
         rest = (1 - w_points) / (p.weight_whole + p.weight_lexical)
         w_whole, w_lexical = p.weight_whole * rest, p.weight_lexical * rest
@@ -169,17 +311,11 @@ def score(
         w_points, w_whole, w_lexical = p.weight_key_points, p.weight_whole, p.weight_lexical
     if screening.stops:
         return Scoring(0, points, verified=verification.verified)
-    target = screening.target
-    lexical = content_overlap(screening.graded, [t for _, t in target.points()], target.question)
-    # A keyword list matches content words by construction: that overlap shows no understanding.
-    if screening.keyword_list:
-        w_lexical = 0.0
-    credit = float(np.mean([pt.credit for pt in points])) if points else 0.0
-    raw = (
-        w_points * credit
-        + w_whole * _ramp(alignment.whole_similarity, p.whole_low, p.whole_high)
-        + w_lexical * min(1.0, lexical / p.lexical_high)
-    ) / (w_points + w_whole + w_lexical)
+    if not fitted:
+        credit = float(np.mean([pt.credit for pt in points])) if points else 0.0
+        raw = (w_points * credit + w_whole * whole_ramp + w_lexical * lexical_ramp) / (
+            w_points + w_whole + w_lexical
+        )
     restated = (
         screening.echoes_question
         and alignment.question_similarity >= p.restated_question_similarity

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from assistant.grading.align import Alignment, Candidate
 from assistant.grading.explain import explain
 from assistant.grading.grade import Coverage, NoteCode, Verdict
-from assistant.grading.score import score
+from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
+from assistant.grading.score import STATUS_FEATURES, score, status_inputs, status_probabilities
 from assistant.grading.screen import screen
 from assistant.grading.segment import Span, segment_answer
 from assistant.grading.verify import Judgement, Verification
@@ -117,3 +122,63 @@ def test_explain_quotes_the_evidence_verbatim_and_never_says_strong_over_a_contr
     assert grade.verdict is not Verdict.STRONG and grade.score < 70
     assert NoteCode.CONTRADICTIONS in {n.code for n in grade.notes}
     assert grade.verifier_id == "test"
+
+
+# A fitted step by hand: stated reads entailment, contradicted reads on-topic contradiction,
+# not stated is a constant; rows follow `STATUS_FEATURES`, columns stated / not / contradicted.
+HAND_WEIGHTS = (
+    (10.0, 0.0, 0.0),  # entailment
+    (0.0, 0.0, 10.0),  # contradiction on topic
+    (0.0, 0.0, 0.0),  # contradiction by any span
+    (0.0, 0.0, 0.0),  # similarity
+    (0.0, 0.0, 0.0),  # entailment x similarity
+    (0.0, 0.0, 0.0),  # contradiction on topic x similarity
+    (0.0, 0.0, 0.0),  # whole-answer similarity
+    (0.0, 0.0, 0.0),  # word overlap
+    (0.0, 5.0, 0.0),  # bias
+)
+
+
+def _fitted(**changes: object) -> ScoringParameters:
+    return replace(
+        DEFAULT_PARAMETERS,
+        status_weights=HAND_WEIGHTS,
+        score_weights=(100.0, -50.0, 0.0),
+        **changes,
+    )
+
+
+def test_status_inputs_read_each_key_point_as_the_fitted_step_does() -> None:
+    rows = status_inputs(screen(_target(), ANSWER), ALIGNMENT, VERIFICATION)
+    assert len(rows) == len(TARGET_POINTS)
+    assert all(len(r) == len(STATUS_FEATURES) and r[-1] == 1.0 for r in rows)
+    entail, on_topic, anywhere, similarity = rows[1][:4]
+    assert (entail, on_topic, anywhere, similarity) == (0.10, 0.90, 0.90, 0.58)
+    # The third key point's spans are too unlike it to contradict it: no contradiction on topic.
+    assert rows[2][:3] == [0.05, 0.0, 0.05]
+
+
+def test_the_fitted_step_decides_statuses_credit_and_score() -> None:
+    screening = screen(_target(), ANSWER)
+    scoring = score(screening, ALIGNMENT, VERIFICATION, _fitted())
+    assert [p.status for p in scoring.points] == [
+        Coverage.COVERED,
+        Coverage.CONTRADICTED,
+        Coverage.MISSED,
+    ]
+    rows = status_inputs(screening, ALIGNMENT, VERIFICATION)
+    probabilities = [status_probabilities(r, _fitted()) for r in rows]
+    assert [p.credit for p in scoring.points] == [pytest.approx(float(p[0])) for p in probabilities]
+    stated = sum(float(p[0]) for p in probabilities) / 3
+    contradicted = sum(float(p[2]) for p in probabilities) / 3
+    assert scoring.score == round(100 * stated - 50 * contradicted)
+
+
+def test_the_fitted_step_shows_a_contradiction_only_from_its_threshold() -> None:
+    screening = screen(_target(), ANSWER)
+    shown = score(screening, ALIGNMENT, VERIFICATION, _fitted(fitted_contradicted_at=0.5))
+    hidden = score(screening, ALIGNMENT, VERIFICATION, _fitted(fitted_contradicted_at=0.99))
+    assert shown.points[1].status is Coverage.CONTRADICTED
+    assert hidden.points[1].status is Coverage.MISSED  # not "partly covered" for its words
+    # Showing the mark or not changes no number: the score reads probabilities, not marks.
+    assert hidden.score == shown.score
