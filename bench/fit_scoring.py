@@ -122,6 +122,7 @@ def evaluate(items: list[Item], outputs: list, params: ScoringParameters) -> dic
         "accuracy": found["accuracy"]["all"],  # type: ignore[index]
         "precision": float(found["contradiction_precision"]),  # type: ignore[arg-type]
         "recall": float(found["contradiction_recall"]),  # type: ignore[arg-type]
+        "flagged": float(found["flagged"]),  # type: ignore[arg-type]
         "mean_abs_error": statistics.mean(
             abs(g.score - t) for g, t in zip(grades, truth, strict=True)
         ),

@@ -11,10 +11,12 @@ of each key point (`assistant.grading.score.STATUS_FEATURES`):
   it is contradicted to the examiner's 0-100 score, on the answers the screen does not flag;
 - the probability of "contradicted" from which ≠ is shown: the lowest of a grid whose
   precision on the validation split reaches `--precision` (the issue asks that a ≠ be one an
-  examiner would also mark), else the most precise one that still finds some.
+  examiner would also mark) over at least `--min-flagged` marks (a precision of 5 of 5 says
+  little), else the most precise one over that many.
 Printed: the fitted parameters (to paste into `assistant/grading/parameters.py`), and on both
 splits, through the product's `score` and `explain`, three-way accuracy, contradiction
-precision and recall, Pearson and Spearman with the examiner, next to the thresholds' step.
+precision and recall, Pearson and Spearman with the examiner, for the thresholds' step, the
+fitted marks with the thresholds' score (what ships: `score_weights=()`), and both fitted.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from bench.fit_scoring import evaluate, read_cache, stage_outputs, write_cache  
 
 LABELS = ("stated", "not-stated", "contradicted")
 """The examiner's labels, in the order of the fitted step's columns."""
-THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def examples(items: list[Item], outputs: list) -> tuple[np.ndarray, np.ndarray, list[int]]:
@@ -99,6 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifier", default="bundled")
     parser.add_argument("--precision", type=float, default=0.85)
+    parser.add_argument(
+        "--min-flagged", type=int, default=30, help="marks a threshold's precision is measured on"
+    )
     parser.add_argument("--l2", type=float, default=1e-3)
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--rate", type=float, default=0.5)
@@ -135,14 +140,19 @@ def main() -> None:
         print(f"  {name:40} {row}")
     print(f"score = {a:.2f} x mean P(stated) + {b:.2f} x mean P(contradicted) + {c:.2f}")
 
-    print("\nfitted_contradicted_at on validation: threshold -> precision / recall")
-    picked, best = None, (0.0, THRESHOLDS[-1])
+    print("\nfitted_contradicted_at on validation: threshold -> precision / recall (marks)")
+    picked, best = None, (0.0, THRESHOLDS[0])
     for threshold in THRESHOLDS:
         found = evaluate(valid, valid_out, replace(fitted, fitted_contradicted_at=threshold))
-        print(f"  {threshold:.2f} -> {found['precision']:.3f} / {found['recall']:.3f}")
+        print(
+            f"  {threshold:.2f} -> {found['precision']:.3f} / {found['recall']:.3f} "
+            f"({found['flagged']:.0f})"
+        )
+        if found["flagged"] < args.min_flagged:
+            continue
         if picked is None and found["precision"] >= args.precision:
             picked = threshold
-        if found["recall"] > 0 and found["precision"] > best[0]:
+        if found["precision"] > best[0]:
             best = (found["precision"], threshold)
     chosen = replace(fitted, fitted_contradicted_at=picked if picked is not None else best[1])
     print(
@@ -152,7 +162,12 @@ def main() -> None:
 
     print("\nsplit       step        accuracy  contradicted P / R  Pearson  Spearman")
     for split, items, outputs in (("train", train, train_out), ("validation", valid, valid_out)):
-        for name, params in (("thresholds", base), ("fitted", chosen)):
+        steps = (
+            ("thresholds", base),
+            ("marks", replace(chosen, score_weights=())),  # what ships: the score is unchanged
+            ("fitted", chosen),
+        )
+        for name, params in steps:
             f = evaluate(items, outputs, params)
             print(
                 f"{split:11} {name:11} {f['accuracy']:.3f}     {f['precision']:.3f} / "

@@ -2,17 +2,21 @@
 the previous verifier (a folder: a copy of the adapter it shipped, e.g. from git history) read
 with the previous parameters.
 
-The previous release (commit d467c76) shipped the adapter trained on the authored corpus's
-spans without its twins (the fifth design); this release's adapter continues it on the corpus
-with its twins and changed no parameter, so the previous parameters are today's. To grade as it
-did: `mkdir OLD && for f in adapter_config.json adapter_model.safetensors; do git show
-d467c76:assistant/grading/weights/verifier/$f > OLD/$f; done`, then `--before OLD` (the release
-before it: commit e15a7b8, the adapter trained on the public NLI sets alone).
+The previous release (commit 57d9730) shipped the adapter this one ships (the seventh design,
+trained on the authored corpus and its twins) and decided each key point's status by thresholds
+on the verifier's probabilities; this release fits that step and the score on the corpus
+(`bench/fit_status.py`). To grade as it did: `--before assistant/grading/weights/verifier`
+(the same adapter, read with the thresholds). The release before it (commit d467c76) shipped
+the fifth design: `mkdir OLD && for f in adapter_config.json adapter_model.safetensors; do git
+show d467c76:assistant/grading/weights/verifier/$f > OLD/$f; done`, then `--before OLD`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
 
-PREVIOUS_PARAMETERS: ScoringParameters = DEFAULT_PARAMETERS
-"""The previous release's parameters (the same as this one's: see the module docstring)."""
+PREVIOUS_PARAMETERS: ScoringParameters = replace(DEFAULT_PARAMETERS, status_weights=())
+"""The previous release's parameters: today's without the fitted status step (the thresholds and
+weights it read are unchanged)."""

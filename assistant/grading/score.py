@@ -144,25 +144,35 @@ def _fitted_point(
 ) -> PointScore:
     """A key point's status from the fitted step: contradicted when its probability reaches
     `fitted_contradicted_at` (chosen for precision) and beats being stated, covered when being
-    stated is likelier than either other reading, partly covered from `partly_entailed_at` (a
-    similar span alone does not make it partly covered: a contradiction below the threshold
-    must not be shown as half right). Its credit is the probability that it is stated."""
+    stated is likelier than either other reading, partly covered from `partly_entailed_at`
+    when stated is likelier than contradicted (a similar span alone does not make it partly
+    covered: a contradiction below the mark's threshold must not be shown as half right)."""
     stated, not_stated, contradicted = (float(x) for x in probabilities)
     sim = reading.similarity
+    # The credit the score reads: the probability of being stated for the fitted score, else
+    # the thresholds' credit (the marks are fitted, the score is not).
+    credit = stated if p.score_weights else _credit(reading, p)
     if reading.contradicting and contradicted >= p.fitted_contradicted_at and contradicted > stated:
-        return PointScore(Coverage.CONTRADICTED, stated, sim, *reading.contradicting)
+        return PointScore(Coverage.CONTRADICTED, credit, sim, *reading.contradicting)
     if reading.entailing and stated >= max(not_stated, contradicted):
-        return PointScore(Coverage.COVERED, stated, sim, *reading.entailing)
-    if reading.entailing and stated >= p.partly_entailed_at:
-        return PointScore(Coverage.PARTIAL, stated, sim, *reading.entailing)
-    return PointScore(Coverage.MISSED, stated, sim)
+        return PointScore(Coverage.COVERED, credit, sim, *reading.entailing)
+    if reading.entailing and stated >= p.partly_entailed_at and stated > contradicted:
+        return PointScore(Coverage.PARTIAL, credit, sim, *reading.entailing)
+    return PointScore(Coverage.MISSED, credit, sim)
+
+
+def _credit(reading: PointReading, p: ScoringParameters) -> float:
+    """A key point's credit from the verifier's probabilities: entailment ramped to full credit
+    at `entailment_full`, less `contradiction_cost` times the contradiction on topic."""
+    ramped = _ramp(reading.entail, p.entailment_none, p.entailment_full)
+    return ramped - p.contradiction_cost * reading.contra
 
 
 def _verified_point(reading: PointReading, p: ScoringParameters) -> PointScore:
     best_sim = reading.similarity
     entailing, contradicting = reading.entailing, reading.contradicting
     entail, contra = reading.entail, reading.contra
-    credit = _ramp(entail, p.entailment_none, p.entailment_full) - p.contradiction_cost * contra
+    credit = _credit(reading, p)
     if contradicting and contra >= p.contradicted_at and contra > entail:
         return PointScore(Coverage.CONTRADICTED, credit, best_sim, *contradicting)
     if entailing and entail >= p.entailed_at:
@@ -279,7 +289,7 @@ def score(
     """Score one answer from the outputs of the earlier stages."""
     p = params
     whole_ramp, lexical_ramp = _ramps(screening, alignment, p)
-    fitted = False
+    fitted_score = False
     raw = 0.0
     if verification.verified:
         if verification.answer:
@@ -292,15 +302,16 @@ def score(
             )
         else:
             readings = _span_readings(alignment, verification, p)
-            fitted = bool(p.status_weights)
-            if fitted:
+            if p.status_weights:
                 probabilities = [
                     status_probabilities(r.features(whole_ramp, lexical_ramp), p) for r in readings
                 ]
                 points = tuple(
                     _fitted_point(r, pr, p) for r, pr in zip(readings, probabilities, strict=True)
                 )
-                raw = _fitted_score(probabilities, p)
+                fitted_score = bool(p.score_weights)
+                if fitted_score:
+                    raw = _fitted_score(probabilities, p)
             else:
                 points = tuple(_verified_point(r, p) for r in readings)
         w_points = p.verified_weight_key_points
@@ -311,7 +322,9 @@ def score(
         w_points, w_whole, w_lexical = p.weight_key_points, p.weight_whole, p.weight_lexical
     if screening.stops:
         return Scoring(0, points, verified=verification.verified)
-    if not fitted:
+    if screening.keyword_list:  # its overlap counts for nothing, and weighs nothing
+        w_lexical = 0.0
+    if not fitted_score:  # the key points' credit mixed with the answer's similarity and overlap
         credit = float(np.mean([pt.credit for pt in points])) if points else 0.0
         raw = (w_points * credit + w_whole * whole_ramp + w_lexical * lexical_ramp) / (
             w_points + w_whole + w_lexical

@@ -54,9 +54,14 @@ VERIFICATION = Verification(
 )
 
 
+THRESHOLDS = replace(DEFAULT_PARAMETERS, status_weights=())
+"""The step before the fitted one: thresholds on the verifier's probabilities (still used when a
+verifier reads whole answers, and by the benches' "before")."""
+
+
 def test_statuses_follow_the_verifier() -> None:
     screening = screen(_target(), ANSWER)
-    scoring = score(screening, ALIGNMENT, VERIFICATION)
+    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
     assert [p.status for p in scoring.points] == [
         Coverage.COVERED,
         Coverage.CONTRADICTED,
@@ -110,7 +115,7 @@ def test_without_a_verifier_similarity_decides() -> None:
 def test_explain_quotes_the_evidence_verbatim_and_never_says_strong_over_a_contradiction() -> None:
     screening = screen(_target(), ANSWER)
     segmentation = segment_answer(ANSWER, lambda texts: [len(t.split()) for t in texts], 256)
-    scoring = score(screening, ALIGNMENT, VERIFICATION)
+    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
     boosted = type(scoring)(95, scoring.points, scoring.restated, scoring.verified)
     grade = explain(screening, segmentation, boosted, verifier_id="test")
     contradicted = grade.key_points[1]
@@ -182,3 +187,14 @@ def test_the_fitted_step_shows_a_contradiction_only_from_its_threshold() -> None
     assert hidden.points[1].status is Coverage.MISSED  # not "partly covered" for its words
     # Showing the mark or not changes no number: the score reads probabilities, not marks.
     assert hidden.score == shown.score
+
+
+def test_fitted_marks_without_a_fitted_score_leave_the_score_as_the_thresholds_give_it() -> None:
+    """The shipped setting: the fitted step decides the marks, the score is the thresholds'."""
+    screening = screen(_target(), ANSWER)
+    marks_only = replace(DEFAULT_PARAMETERS, status_weights=HAND_WEIGHTS, score_weights=())
+    fitted = score(screening, ALIGNMENT, VERIFICATION, marks_only)
+    before = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
+    assert fitted.score == before.score
+    assert [p.credit for p in fitted.points] == [p.credit for p in before.points]
+    assert fitted.points[1].status is Coverage.CONTRADICTED

@@ -3,6 +3,7 @@ the grader's fallback when no verifier loads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.cache import EmbeddingCache
 from assistant.grading.grade import Coverage, NoteCode, Verdict
+from assistant.grading.parameters import DEFAULT_PARAMETERS
 from assistant.grading.pipeline import Grader, load_grader
 from assistant.grading.target import GradingTarget
 from assistant.grading.verify import (
@@ -101,12 +103,20 @@ WRONG = (
 def test_a_contradicting_answer_is_marked_with_its_verbatim_span(
     backend: SentenceTransformerBackend, verifier: CrossEncoderVerifier
 ) -> None:
-    grader = Grader(backend, EmbeddingCache(None), verifier=verifier)
+    """Read with thresholds, the contradiction is marked ≠ on its own words; the shipped fitted
+    step shows ≠ only from a probability chosen for precision, and below it never gives the
+    contradicted point any credit or a "partly covered" mark."""
+    thresholds = replace(DEFAULT_PARAMETERS, status_weights=())
+    grader = Grader(backend, EmbeddingCache(None), "", thresholds, verifier=verifier)
     grade = grader.grade(DEPLOY, WRONG)
     by_id = {k.id: k for k in grade.key_points}
     monitor = by_id["monitor"]
     assert monitor.status is Coverage.CONTRADICTED
     assert monitor.span is not None and monitor.evidence == WRONG[slice(*monitor.span)]
+    shipped = Grader(backend, EmbeddingCache(None), verifier=verifier).grade(DEPLOY, WRONG)
+    fitted = {k.id: k for k in shipped.key_points}["monitor"]
+    assert fitted.status in (Coverage.CONTRADICTED, Coverage.MISSED)
+    assert shipped.score == grade.score  # the marks are fitted, the score is the same
     assert "no monitoring is needed" in monitor.evidence
     assert by_id["container"].status is Coverage.COVERED
     assert grade.verdict is not Verdict.STRONG
