@@ -3,7 +3,8 @@
 Each script is run as its own process, so one's imports and caches do not favour another.
 The Mohler and Beetle benchmarks need ../shared/benchmarks/ and fail without it. Not run
 here: the scripts that train or fit rather than measure (`disputes.py` trains an adapter for
-some 20 minutes and grades for 12 more; `fit_scoring.py` and `tune_verified.py` search
+some 20 minutes and grades for 12 more; `fit_scoring.py`, `fit_status.py` and
+`tune_verified.py` search
 parameters); each says how to run it.
 """
 
