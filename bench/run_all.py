@@ -4,8 +4,7 @@ Each script is run as its own process, so one's imports and caches do not favour
 The Mohler and Beetle benchmarks need ../shared/benchmarks/ and fail without it. Not run
 here: the scripts that train or fit rather than measure (`disputes.py` trains an adapter for
 some 20 minutes and grades for 12 more; `fit_scoring.py`, `fit_status.py` and
-`tune_verified.py` search
-parameters); each says how to run it.
+`tune_verified.py` search parameters); each says how to run it.
 """
 
 from __future__ import annotations
