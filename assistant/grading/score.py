@@ -9,6 +9,12 @@ statement cannot contradict several points at once), **covered** when a span ent
 points instead of earning them for its vocabulary. Without a verifier, the similarity of the
 best span decides alone, as before verification existed.
 
+With `status_weights` (the release's setting, for a verifier reading spans), the marks come
+instead from a fitted step: a logistic regression from what the verifier read of the key point
+(`STATUS_FEATURES`) to the probabilities that it is stated, not stated or contradicted, fitted
+on the authored corpus by `bench/fit_status.py`; ≠ is shown only from a probability chosen for
+precision. The credit, and so the score, stays the thresholds' unless `score_weights` is set.
+
 The score mixes the key points' credit with whole-answer similarity and content-word overlap;
 the screen's flags then multiply it down (restated question, keyword list, other language).
 """
