@@ -183,6 +183,30 @@ def write_cache(path: Path, key: tuple, outputs: tuple[list, list]) -> None:
     part.replace(path)
 
 
+def corpus_outputs(
+    train: list[Item],
+    valid: list[Item],
+    verifier_name: str,
+    params: ScoringParameters,
+    cache: Path | None,
+    key: tuple,
+) -> tuple[list, list]:
+    """The stages' outputs of the training and validation items: read from `cache` when it
+    holds them for `key`, else computed (the models loaded only then) and kept there."""
+    cached = read_cache(cache, key)
+    if cached:
+        return cached
+    aligner = Aligner(load_backend(), None, params)
+    verifier = load_verifier(verifier_name)
+    outputs = (
+        stage_outputs(train, aligner, verifier, params),
+        stage_outputs(valid, aligner, verifier, params),
+    )
+    if cache:
+        write_cache(cache, key, outputs)
+    return outputs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifier", default="bundled")
@@ -212,7 +236,8 @@ def main() -> None:
         parser.error("--labelled and --kinds are two different objectives: choose one")
     objective_name = "labelled" if args.labelled else "kinds" if args.kinds else "examiner"
     grid = GRID if objective_name == "examiner" else LABELLED_GRID
-    base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise)
+    # The thresholds' step, whose parameters this searches (the fitted step ignores them).
+    base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise, status_weights=())
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
     if args.questions and args.questions < len(train):
@@ -220,20 +245,12 @@ def main() -> None:
 
         train = random.Random(5).sample(train, args.questions)
     valid = [i for i in corpus if i.split == "validation"]
-    aligner = Aligner(load_backend(), None, base)
-    verifier = load_verifier(args.verifier)
     key = (args.verifier, args.premise, args.questions)
-    cached = read_cache(args.cache, key)
-    if cached:
-        train_out, valid_out = cached
-    else:
-        train_out = stage_outputs(train, aligner, verifier, base)
-        valid_out = stage_outputs(valid, aligner, verifier, base)
-        if args.cache:
-            write_cache(args.cache, key, (train_out, valid_out))
+    train_out, valid_out = corpus_outputs(train, valid, args.verifier, base, args.cache, key)
     if args.labelled:
         work, rows = labelled_work()
-        labelled_out = work_outputs(work, aligner, verifier, base)
+        aligner = Aligner(load_backend(), None, base)
+        labelled_out = work_outputs(work, aligner, load_verifier(args.verifier), base)
     results = []
     for values in itertools.product(*grid.values()):
         params = replace(base, **dict(zip(grid, values, strict=True)))

@@ -34,19 +34,18 @@ sys.path.insert(0, str(ROOT / "verifier"))
 
 from authored import Item, read_corpus  # noqa: E402
 
-from assistant.grading.align import Aligner  # noqa: E402
-from assistant.grading.backend import load_backend  # noqa: E402
-from assistant.grading.parameters import DEFAULT_PARAMETERS  # noqa: E402
+from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters  # noqa: E402
 from assistant.grading.score import STATUS_FEATURES, status_inputs  # noqa: E402
-from assistant.grading.verify import load_verifier  # noqa: E402
-from bench.fit_scoring import evaluate, read_cache, stage_outputs, write_cache  # noqa: E402
+from bench.fit_scoring import corpus_outputs, evaluate  # noqa: E402
 
 LABELS = ("stated", "not-stated", "contradicted")
 """The examiner's labels, in the order of the fitted step's columns."""
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
-def examples(items: list[Item], outputs: list) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def examples(
+    items: list[Item], outputs: list, params: ScoringParameters
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Each (answer, key point)'s features and label, and each answer's number of key points."""
     features: list[list[float]] = []
     labels: list[int] = []
@@ -55,7 +54,7 @@ def examples(items: list[Item], outputs: list) -> tuple[np.ndarray, np.ndarray, 
     for (item, answer), (screening, _, alignment, verification) in zip(
         answers, outputs, strict=True
     ):
-        rows = status_inputs(screening, alignment, verification, DEFAULT_PARAMETERS)
+        rows = status_inputs(screening, alignment, verification, params)
         features += rows
         labels += [LABELS.index(answer.labels[k.id]) for k in item.key_points]
         sizes.append(len(rows))
@@ -116,18 +115,9 @@ def main() -> None:
     train = [i for i in corpus if i.split == "train"]
     valid = [i for i in corpus if i.split == "validation"]
     key = (args.verifier, "spans", 0)
-    cached = read_cache(args.cache, key)
-    if cached:
-        train_out, valid_out = cached
-    else:
-        aligner = Aligner(load_backend(), None, base)
-        verifier = load_verifier(args.verifier)
-        train_out = stage_outputs(train, aligner, verifier, base)
-        valid_out = stage_outputs(valid, aligner, verifier, base)
-        if args.cache:
-            write_cache(args.cache, key, (train_out, valid_out))
+    train_out, valid_out = corpus_outputs(train, valid, args.verifier, base, args.cache, key)
 
-    x, y, sizes = examples(train, train_out)
+    x, y, sizes = examples(train, train_out, base)
     weights = fit_logistic(x, y, args.l2, args.steps, args.rate)
     a, b, c = fit_score(softmax(x @ weights), sizes, train, train_out)
     fitted = replace(

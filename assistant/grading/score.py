@@ -93,7 +93,7 @@ class PointReading:
     """The span that entails the key point most surely, with its judgement."""
     contradicting: tuple[Candidate, Judgement] | None
     """The span about this key point that contradicts it most surely, with its judgement."""
-    contradiction: float
+    any_contradiction: float
     """The strongest contradiction by any candidate span (on topic or not)."""
     similarity: float
     """The best span's similarity."""
@@ -112,7 +112,7 @@ class PointReading:
         """The fitted step's inputs (`STATUS_FEATURES`), given the answer's whole similarity
         and word overlap, both ramped to 0-1."""
         e, c, sim = self.entail, self.contra, self.similarity
-        return [e, c, self.contradiction, sim, e * sim, c * sim, whole, lexical, 1.0]
+        return [e, c, self.any_contradiction, sim, e * sim, c * sim, whole, lexical, 1.0]
 
 
 def read_point(
@@ -132,7 +132,7 @@ def read_point(
     return PointReading(
         entailing=max(pairs, key=lambda cj: cj[1].entailment, default=None),
         contradicting=max(on_topic, key=lambda cj: cj[1].contradiction, default=None),
-        contradiction=max((j.contradiction for j in judgements), default=0.0),
+        any_contradiction=max((j.contradiction for j in judgements), default=0.0),
         similarity=candidates[0].similarity if candidates else 0.0,
     )
 
