@@ -49,7 +49,11 @@ from authored import Item, read_corpus  # noqa: E402
 from assistant.grading.align import Aligner  # noqa: E402
 from assistant.grading.backend import load_backend  # noqa: E402
 from assistant.grading.explain import explain  # noqa: E402
-from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters  # noqa: E402
+from assistant.grading.parameters import (  # noqa: E402
+    DEFAULT_PARAMETERS,
+    THRESHOLDS_STEP,
+    ScoringParameters,
+)
 from assistant.grading.score import score  # noqa: E402
 from assistant.grading.screen import screen  # noqa: E402
 from assistant.grading.verify import load_verifier, verify_many  # noqa: E402
@@ -237,7 +241,7 @@ def main() -> None:
     objective_name = "labelled" if args.labelled else "kinds" if args.kinds else "examiner"
     grid = GRID if objective_name == "examiner" else LABELLED_GRID
     # The thresholds' step, whose parameters this searches (the fitted step ignores them).
-    base = replace(DEFAULT_PARAMETERS, verify_premise=args.premise, status_weights=())
+    base = replace(THRESHOLDS_STEP, verify_premise=args.premise)
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
     if args.questions and args.questions < len(train):

@@ -34,7 +34,10 @@ sys.path.insert(0, str(ROOT / "verifier"))
 
 from authored import Item, read_corpus  # noqa: E402
 
-from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters  # noqa: E402
+from assistant.grading.parameters import (  # noqa: E402
+    THRESHOLDS_STEP,
+    ScoringParameters,
+)
 from assistant.grading.score import STATUS_FEATURES, status_inputs  # noqa: E402
 from bench.fit_scoring import corpus_outputs, evaluate  # noqa: E402
 
@@ -110,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
 
     # The thresholds' step (no fitted weights), which the stages' outputs do not depend on.
-    base = replace(DEFAULT_PARAMETERS, verify_premise="spans", status_weights=())
+    base = replace(THRESHOLDS_STEP, verify_premise="spans")
     corpus = read_corpus()
     train = [i for i in corpus if i.split == "train"]
     valid = [i for i in corpus if i.split == "validation"]

@@ -14,10 +14,8 @@ done`, then `--before OLD`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from assistant.grading.parameters import THRESHOLDS_STEP, ScoringParameters
 
-from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
-
-PREVIOUS_PARAMETERS: ScoringParameters = replace(DEFAULT_PARAMETERS, status_weights=())
+PREVIOUS_PARAMETERS: ScoringParameters = THRESHOLDS_STEP
 """The previous release's parameters: today's without the fitted status step (the thresholds and
 weights it read are unchanged)."""

@@ -115,7 +115,8 @@ def parse_args() -> argparse.Namespace:
         "--full",
         action="store_true",
         help="fine-tune every weight instead of a LoRA adapter (a comparison: writes the whole "
-        "model to --out, which the product does not ship)",
+        "model to --out, which the product does not ship); with --init, from that adapter merged "
+        "into the base, its embeddings frozen",
     )
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
     parser.add_argument(
@@ -515,6 +516,12 @@ def main() -> None:
 
         model = PeftModel.from_pretrained(model, args.init, is_trainable=True)
         model = model.float()
+        if args.full:
+            # Every weight from the adapter's merged model on, the word embeddings (half the
+            # parameters, shared with the base model) frozen.
+            model = model.merge_and_unload()
+            for parameter in model.bert.embeddings.parameters():
+                parameter.requires_grad = False
     elif not args.full:
         model = get_peft_model(model, config)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -167,3 +167,8 @@ class ScoringParameters:
 
 DEFAULT_PARAMETERS = ScoringParameters()
 """The parameters every grade uses unless a benchmark asks otherwise."""
+
+THRESHOLDS_STEP = replace(DEFAULT_PARAMETERS, status_weights=())
+"""The release's parameters with the key points' marks read by hand-set thresholds (entailed
+from `entailed_at`, contradicted from `contradicted_at`) instead of the fitted status step: the
+step the benches fit and compare against, and the one tests of the thresholds read."""

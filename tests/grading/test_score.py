@@ -9,7 +9,7 @@ import pytest
 from assistant.grading.align import Alignment, Candidate
 from assistant.grading.explain import explain
 from assistant.grading.grade import Coverage, NoteCode, Verdict
-from assistant.grading.parameters import DEFAULT_PARAMETERS, ScoringParameters
+from assistant.grading.parameters import DEFAULT_PARAMETERS, THRESHOLDS_STEP, ScoringParameters
 from assistant.grading.score import STATUS_FEATURES, score, status_inputs, status_probabilities
 from assistant.grading.screen import screen
 from assistant.grading.segment import Span, segment_answer
@@ -54,14 +54,13 @@ VERIFICATION = Verification(
 )
 
 
-THRESHOLDS = replace(DEFAULT_PARAMETERS, status_weights=())
 """The step before the fitted one: thresholds on the verifier's probabilities (still used when a
 verifier reads whole answers, and by the benches' "before")."""
 
 
 def test_statuses_follow_the_verifier() -> None:
     screening = screen(_target(), ANSWER)
-    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
+    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS_STEP)
     assert [p.status for p in scoring.points] == [
         Coverage.COVERED,
         Coverage.CONTRADICTED,
@@ -115,7 +114,7 @@ def test_without_a_verifier_similarity_decides() -> None:
 def test_explain_quotes_the_evidence_verbatim_and_never_says_strong_over_a_contradiction() -> None:
     screening = screen(_target(), ANSWER)
     segmentation = segment_answer(ANSWER, lambda texts: [len(t.split()) for t in texts], 256)
-    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
+    scoring = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS_STEP)
     boosted = type(scoring)(95, scoring.points, scoring.restated, scoring.verified)
     grade = explain(screening, segmentation, boosted, verifier_id="test")
     contradicted = grade.key_points[1]
@@ -194,7 +193,7 @@ def test_fitted_marks_without_a_fitted_score_leave_the_score_as_the_thresholds_g
     screening = screen(_target(), ANSWER)
     marks_only = replace(DEFAULT_PARAMETERS, status_weights=HAND_WEIGHTS, score_weights=())
     fitted = score(screening, ALIGNMENT, VERIFICATION, marks_only)
-    before = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS)
+    before = score(screening, ALIGNMENT, VERIFICATION, THRESHOLDS_STEP)
     assert fitted.score == before.score
     assert [p.credit for p in fitted.points] == [p.credit for p in before.points]
     assert fitted.points[1].status is Coverage.CONTRADICTED

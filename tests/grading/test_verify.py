@@ -3,7 +3,6 @@ the grader's fallback when no verifier loads."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from assistant.grading.backend import SentenceTransformerBackend
 from assistant.grading.cache import EmbeddingCache
 from assistant.grading.grade import Coverage, NoteCode, Verdict
-from assistant.grading.parameters import DEFAULT_PARAMETERS
+from assistant.grading.parameters import THRESHOLDS_STEP
 from assistant.grading.pipeline import Grader, load_grader
 from assistant.grading.target import GradingTarget
 from assistant.grading.verify import (
@@ -106,8 +105,7 @@ def test_a_contradicting_answer_is_marked_with_its_verbatim_span(
     """Read with thresholds, the contradiction is marked ≠ on its own words; the shipped fitted
     step shows ≠ only from a probability chosen for precision, and below it never gives the
     contradicted point any credit or a "partly covered" mark."""
-    thresholds = replace(DEFAULT_PARAMETERS, status_weights=())
-    grader = Grader(backend, EmbeddingCache(None), "", thresholds, verifier=verifier)
+    grader = Grader(backend, EmbeddingCache(None), "", THRESHOLDS_STEP, verifier=verifier)
     grade = grader.grade(DEPLOY, WRONG)
     by_id = {k.id: k for k in grade.key_points}
     monitor = by_id["monitor"]
