@@ -30,7 +30,7 @@ from authored import Item, read_batch, read_corpus
 from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
 from spans import Bag, span_bags
 
-from assistant.grading.verify import ENCODER_FILE, surest_reading
+from assistant.grading.verify import ENCODER_FILE, load_encoder_weights, surest_reading
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assistant" / "grading" / "weights" / "verifier"
@@ -413,16 +413,15 @@ def write_card(out: Path) -> None:
     lines.append("")
     lines.append("Accuracy is three-way, except DACCORD (contradiction or not).")
     full = (out / ENCODER_FILE).is_file()
-    weights = out / (ENCODER_FILE if full else "adapter_model.safetensors")
+    size_kb = (out / (ENCODER_FILE if full else "adapter_model.safetensors")).stat().st_size // 1024
     fields = {
-        "size_kb": weights.stat().st_size // 1024,
+        "size_kb": size_kb,
         "holds": (
             "every weight of the network but its word embeddings (which stay the installed "
-            f"model's), fine-tuned in full (`{ENCODER_FILE}`, fp16, "
-            f"{weights.stat().st_size // 1024} KB)"
+            f"model's), fine-tuned in full (`{ENCODER_FILE}`, fp16, {size_kb} KB)"
             if full
             else "a LoRA adapter and the classification head (`adapter_model.safetensors`, "
-            f"fp16, {weights.stat().st_size // 1024} KB) and their config"
+            f"fp16, {size_kb} KB) and their config"
         ),
         "trained": (
             "Every weight fine-tuned but the word embeddings (frozen: the installed model's)."
@@ -533,8 +532,7 @@ def main() -> None:
     elif args.init is not None and (args.init / ENCODER_FILE).is_file():
         if not args.full:
             raise SystemExit(f"error: {args.init} holds full weights: continue it with --full")
-        state = {k: v.float() for k, v in load_file(args.init / ENCODER_FILE).items()}
-        model.load_state_dict(state, strict=False)
+        load_encoder_weights(model, args.init)
     elif args.init is not None:
         from peft import PeftModel
 
@@ -595,11 +593,9 @@ def main() -> None:
     epoch_batches = batches(train, args.batch, rng)
     total = max(1, int(len(epoch_batches) * args.epochs))
     warmup = max(1, total // 16)
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    print(f"{trainable} trainable parameters", flush=True)
-    optimiser = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01
-    )
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    print(f"{sum(p.numel() for p in trainable)} trainable parameters", flush=True)
+    optimiser = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
     )
@@ -643,9 +639,12 @@ def main() -> None:
         return
     if args.full:
         # What the product loads over the installed model: the weights trained, fp16.
-        trained = {n: w.detach().half().contiguous() for n, w in model.named_parameters()}
-        frozen = {n for n, w in model.named_parameters() if not w.requires_grad}
-        save_file({n: w for n, w in trained.items() if n not in frozen}, args.out / ENCODER_FILE)
+        trained = {
+            n: w.detach().half().contiguous()
+            for n, w in model.named_parameters()
+            if w.requires_grad
+        }
+        save_file(trained, args.out / ENCODER_FILE)
     else:
         model.save_pretrained(args.out)
         # The adapter is loaded onto whatever copy of the base the package installed.

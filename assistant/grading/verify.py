@@ -271,24 +271,30 @@ def _installed_cross_encoder() -> CrossEncoder:
     return model
 
 
-def _load_encoder(folder: Path, model_id: str) -> CrossEncoderVerifier:
-    """Encoder weights written by `verifier/train.py --full` (every weight but the word
-    embeddings, which stay the installed model's), loaded over the installed model."""
+def load_encoder_weights(network: Any, folder: Path) -> None:
+    """Load `folder`'s `ENCODER_FILE` (every weight but the word embeddings, written by
+    `verifier/train.py --full`) into `network`, an all-MiniLM-L6-v2 sequence classifier.
+    Raises VerifierLoadError naming the file when it does not fit: a weight unknown to the
+    network, or one missing other than the embeddings."""
     from safetensors.torch import load_file
 
-    model = _installed_cross_encoder()
-    network = model.model
-    if network is None:
-        raise VerifierLoadError(f"could not build the verifier's network for {folder}")
-    state = {k: v.float() for k, v in load_file(folder / ENCODER_FILE).items()}
+    path = folder / ENCODER_FILE
+    state = {k: v.float() for k, v in load_file(path).items()}
     missing, unexpected = network.load_state_dict(state, strict=False)
     kept = [k for k in missing if not k.startswith("bert.embeddings.")]
     if unexpected or kept:
         raise VerifierLoadError(
-            f"{folder / ENCODER_FILE} does not fit all-MiniLM-L6-v2: "
-            f"{len(unexpected)} unknown and {len(kept)} missing weights (e.g. "
-            f"{(unexpected or kept)[0]})"
+            f"{path} does not fit all-MiniLM-L6-v2: {len(unexpected)} unknown and "
+            f"{len(kept)} missing weights (e.g. {(unexpected or kept)[0]})"
         )
+
+
+def _load_encoder(folder: Path, model_id: str) -> CrossEncoderVerifier:
+    """Encoder weights written by `verifier/train.py --full`, over the installed model."""
+    model = _installed_cross_encoder()
+    if model.model is None:
+        raise VerifierLoadError(f"could not build the verifier's network for {folder}")
+    load_encoder_weights(model.model, folder)
     # Our training script labels the columns entailment, neutral, contradiction.
     return CrossEncoderVerifier(model, model_id, (0, 1, 2))
 
