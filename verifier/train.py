@@ -597,7 +597,7 @@ def main() -> None:
     print(f"{sum(p.numel() for p in trainable)} trainable parameters", flush=True)
     optimiser = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     model.train()
     began = time.time()
