@@ -19,6 +19,17 @@ from pathlib import Path
 
 ENTAILMENT, NEUTRAL, CONTRADICTION, COMPATIBLE = 0, 1, 2, 3
 LABELS = ("entailment", "neutral", "contradiction")
+PUBLIC_SOURCES = (
+    "snli",
+    "cad",
+    "mnli",
+    "semeval-beetle",
+    "semeval-sciEntsBank",
+    "rte3-fr",
+    "daccord",
+    "snli-train",
+)
+"""The `source` of each public set's pairs (`load_all`)."""
 _NLI = {"entailment": ENTAILMENT, "neutral": NEUTRAL, "contradiction": CONTRADICTION}
 _SEMEVAL = {"correct": ENTAILMENT, "incorrect": NEUTRAL, "contradictory": CONTRADICTION}
 

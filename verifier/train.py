@@ -27,7 +27,16 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from authored import Item, read_batch, read_corpus
-from data import COMPATIBLE, CONTRADICTION, LABELS, Pair, authored_pairs, load_all, split
+from data import (
+    COMPATIBLE,
+    CONTRADICTION,
+    LABELS,
+    PUBLIC_SOURCES,
+    Pair,
+    authored_pairs,
+    load_all,
+    split,
+)
 from spans import Bag, span_bags
 
 from assistant.grading.verify import ENCODER_FILE, load_encoder_weights, surest_reading
@@ -97,6 +106,14 @@ def parse_args() -> argparse.Namespace:
         help="public NLI pairs replayed beside the corpus (a seeded sample; 0: all of them)",
     )
     parser.add_argument(
+        "--replay-exclude",
+        nargs="*",
+        default=[],
+        choices=PUBLIC_SOURCES,
+        help="public sources left out of the replayed sample (e.g. the photo-caption sets, "
+        "whose contradictions are often only a different scene)",
+    )
+    parser.add_argument(
         "--contradiction-weight",
         type=float,
         default=1.0,
@@ -134,6 +151,18 @@ def corpus_items(corpus: Path, extra: list[Path]) -> list[Item]:
             raise SystemExit(f"error: {problems[0]}")
         items += [replace(item, part="extra") for item in found]
     return items
+
+
+def replayed(
+    pairs: list[Pair], exclude: list[str], sample: int, fr_repeat: int, rng: random.Random
+) -> list[Pair]:
+    """The public pairs replayed beside the corpus: those of sources not in `exclude`, a seeded
+    sample of `sample` of them (all when 0 or fewer are left), each French pair `fr_repeat`
+    times."""
+    kept = [p for p in pairs if p.source not in exclude]
+    if sample and sample < len(kept):
+        kept = rng.sample(kept, sample)
+    return kept + [p for p in kept if p.lang == "fr"] * (fr_repeat - 1)
 
 
 def bag_of(pair: Pair) -> Bag:
@@ -562,9 +591,9 @@ def main() -> None:
         authored_valid: list[Bag] = []
     else:
         public_train, public_valid = split(load_all(args.data))
-        if args.nli_sample and args.nli_sample < len(public_train):
-            public_train = rng.sample(public_train, args.nli_sample)
-        public_train += [p for p in public_train if p.lang == "fr"] * (args.fr_repeat - 1)
+        public_train = replayed(
+            public_train, args.replay_exclude, args.nli_sample, args.fr_repeat, rng
+        )
         items = [
             replace(
                 item, answers=tuple(a for a in item.answers if a.kind not in args.exclude_kinds)
@@ -672,6 +701,7 @@ def main() -> None:
                 "corpus_repeat": args.corpus_repeat,
                 "exclude_kinds": args.exclude_kinds,
                 "nli_sample": args.nli_sample,
+                "replay_exclude": args.replay_exclude,
                 "premise": args.premise,
                 "init": str(args.init.resolve()).replace(str(ROOT) + "/", "")
                 if args.init

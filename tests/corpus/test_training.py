@@ -106,3 +106,23 @@ def test_a_contradiction_weight_counts_contradicted_bags_more_as_a_weighted_mean
     expected = functional.cross_entropy(logits, labels, weight=torch.tensor([1.0, 1.0, 3.0]))
     assert torch.isclose(weighted, expected)
     assert not torch.isclose(weighted, train.loss_of(logits, labels, index))
+
+
+def test_the_replayed_public_sample_leaves_out_the_excluded_sources_and_repeats_french() -> None:
+    import random
+
+    from data import Pair
+
+    pairs = [
+        Pair(f"p{n}", "h", n % 3, source, lang)
+        for n, (source, lang) in enumerate(
+            [("snli", "en")] * 50 + [("mnli", "en")] * 30 + [("daccord", "fr")] * 10
+        )
+    ]
+    kept = train.replayed(pairs, ["snli"], 20, 3, random.Random(1))
+    assert not [p for p in kept if p.source == "snli"]
+    english = [p for p in kept if p.lang == "en"]
+    french = [p for p in kept if p.lang == "fr"]
+    assert len(english) + len(french) // 3 == 20
+    assert len(french) % 3 == 0
+    assert len(train.replayed(pairs, [], 0, 1, random.Random(1))) == len(pairs)
