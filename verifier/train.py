@@ -157,8 +157,8 @@ def replayed(
     pairs: list[Pair], exclude: list[str], sample: int, fr_repeat: int, rng: random.Random
 ) -> list[Pair]:
     """The public pairs replayed beside the corpus: those of sources not in `exclude`, a seeded
-    sample of `sample` of them (all when 0 or fewer are left), each French pair `fr_repeat`
-    times."""
+    sample of `sample` of them (all of them when `sample` is 0 or not fewer than they are), each
+    French pair `fr_repeat` times."""
     kept = [p for p in pairs if p.source not in exclude]
     if sample and sample < len(kept):
         kept = rng.sample(kept, sample)
